@@ -1,0 +1,108 @@
+import { Matrix, MatrixLike, assertFinite } from "./matrix";
+import { RandomState } from "./numpy-random";
+
+export interface Dataset {
+  /** Points, one row per sample: columns x1, x2. */
+  X: Matrix;
+  /** Class labels 0 (outer moon) and 1 (inner moon). */
+  y: Int32Array;
+}
+
+export interface Split {
+  XTrain: Matrix;
+  XTest: Matrix;
+  yTrain: Int32Array;
+  yTest: Int32Array;
+}
+
+function assertSeed(value: number, name: string, fn: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new Error(`${fn}: ${name} must be an integer in [0, 2^32 - 1], got ${value}`);
+  }
+}
+
+/** `np.linspace(0, stop, n)`: i * step, with the last point pinned to `stop` as NumPy does. */
+function linspace(stop: number, n: number): Float64Array {
+  const out = new Float64Array(n);
+  const step = stop / (n - 1);
+  for (let i = 0; i < n; i++) out[i] = i * step;
+  if (n > 1) out[n - 1] = stop;
+  return out;
+}
+
+/**
+ * Two interleaving half circles, exactly as scikit-learn's
+ * `make_moons(n_samples, noise=noise, random_state=randomState)`:
+ * same points, same labels, same order.
+ */
+export function makeMoons(nSamples = 2000, noise = 0.2, randomState = 100): Dataset {
+  if (!Number.isInteger(nSamples) || nSamples < 2) {
+    throw new Error(`makeMoons: nSamples must be an integer >= 2, got ${nSamples}`);
+  }
+  if (!Number.isFinite(noise) || noise < 0) {
+    throw new Error(`makeMoons: noise must be a finite number >= 0, got ${noise}`);
+  }
+  assertSeed(randomState, "randomState", "makeMoons");
+
+  const nOut = Math.floor(nSamples / 2);
+  const nIn = nSamples - nOut;
+  const tOut = linspace(Math.PI, nOut);
+  const tIn = linspace(Math.PI, nIn);
+
+  // Outer moon (label 0) first, then the inner moon (label 1), shifted by (1, -0.5).
+  const X = new Matrix(nSamples, 2);
+  const y = new Int32Array(nSamples);
+  for (let i = 0; i < nOut; i++) {
+    X.set(i, 0, Math.cos(tOut[i]));
+    X.set(i, 1, Math.sin(tOut[i]));
+  }
+  for (let i = 0; i < nIn; i++) {
+    X.set(nOut + i, 0, 1 - Math.cos(tIn[i]));
+    X.set(nOut + i, 1, 1 - Math.sin(tIn[i]) - 0.5);
+    y[nOut + i] = 1;
+  }
+
+  // The same generator first shuffles the rows, then draws the noise row by row (x1 then x2).
+  const rng = new RandomState(randomState);
+  const order = rng.permutation(nSamples);
+  const shuffled = X.selectRows(order);
+  const labels = new Int32Array(nSamples);
+  for (let k = 0; k < nSamples; k++) labels[k] = y[order[k]];
+  if (noise > 0) {
+    for (let k = 0; k < shuffled.data.length; k++) shuffled.data[k] += noise * rng.normal();
+  }
+  return { X: shuffled, y: labels };
+}
+
+/**
+ * scikit-learn's `train_test_split(X, y, test_size=testSize, random_state=randomState)`:
+ * the first ceil(testSize * n) indices of `RandomState(randomState).permutation(n)` are the
+ * test set, the rest the training set, both in that order.
+ */
+export function trainTestSplit(X: MatrixLike, y: ArrayLike<number>, testSize = 0.3, randomState = 42): Split {
+  const features = Matrix.from(X, "trainTestSplit: X");
+  if (y.length !== features.rows) {
+    throw new Error(`trainTestSplit: X and y must have the same number of samples, got ${features.rows} rows and ${y.length} labels`);
+  }
+  assertFinite(y, "trainTestSplit: y");
+  if (!(testSize > 0 && testSize < 1)) {
+    throw new Error(`trainTestSplit: testSize must be a fraction in (0, 1), got ${testSize}`);
+  }
+  assertSeed(randomState, "randomState", "trainTestSplit");
+  const n = features.rows;
+  const nTest = Math.ceil(testSize * n);
+  const nTrain = n - nTest;
+  if (nTrain < 1 || nTest < 1) {
+    throw new Error(`trainTestSplit: testSize=${testSize} with ${n} samples leaves ${nTrain} training and ${nTest} test samples; both must be at least 1`);
+  }
+  const permutation = new RandomState(randomState).permutation(n);
+  const testIndex = permutation.subarray(0, nTest);
+  const trainIndex = permutation.subarray(nTest);
+  const pick = (index: Int32Array): Int32Array => Int32Array.from(index, (i) => y[i]);
+  return {
+    XTrain: features.selectRows(trainIndex),
+    XTest: features.selectRows(testIndex),
+    yTrain: pick(trainIndex),
+    yTest: pick(testIndex),
+  };
+}

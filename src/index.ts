@@ -1,0 +1,11 @@
+export { RandomSource, SeededRandom, DEFAULT_SEED, setSeed, defaultRandom } from "./random";
+export { RandomState } from "./numpy-random";
+export { Matrix, MatrixLike, VectorLike } from "./matrix";
+export { Dataset, Split, makeMoons, trainTestSplit } from "./data";
+export { Activation, ActivationLike, ActivationName, sigmoid, tanh, relu, identity, builtinActivations, resolveActivation } from "./activation";
+export { Loss, LossLike, LossName, mse, softmax, softmaxCrossEntropy, builtinLosses, resolveLoss } from "./loss";
+export { Layer } from "./layer";
+export { DeltaRules, OutputDeltaRule, HiddenDeltaRule, outputLayerDelta, hiddenLayerDelta, articleDeltaRules } from "./delta-rules";
+export { oneHot, accuracy, meanSquaredError, argmaxRow } from "./metrics";
+export { EpochRecord, TrainingHistory, formatRecord } from "./history";
+export { NeuralNetwork, NetworkOptions, TrainOptions } from "./network";

@@ -1,0 +1,68 @@
+import seedrandom from "seedrandom";
+
+/**
+ * Where every random number in the project comes from. The article calls
+ * `np.random.randn` / `np.random.rand`; here a layer asks a `RandomSource`,
+ * so a learner can fix the seed (like `np.random.seed`) or swap in NumPy's
+ * own generator (`RandomState`) to get NumPy's exact initial weights.
+ */
+export interface RandomSource {
+  /** Uniform on [0, 1), like `np.random.rand()`. */
+  random(): number;
+  /** Standard normal N(0, 1), like `np.random.randn()`. */
+  normal(): number;
+}
+
+/** The seed `npm run reproduce` and the notebooks use unless told otherwise. */
+export const DEFAULT_SEED = 1;
+
+/** A `RandomSource` driven by seedrandom (ARC4): the same seed gives the same numbers on every machine. */
+export class SeededRandom implements RandomSource {
+  private readonly uniform: seedrandom.PRNG;
+  private cachedNormal: number | null = null;
+
+  constructor(readonly seed: string | number = DEFAULT_SEED) {
+    if (typeof seed === "number" && !Number.isFinite(seed)) {
+      throw new Error(`SeededRandom: seed must be a finite number or a string, got ${seed}`);
+    }
+    this.uniform = seedrandom(String(seed));
+  }
+
+  random(): number {
+    return this.uniform();
+  }
+
+  /** Marsaglia's polar method: two uniforms give two normals; the second is kept for the next call. */
+  normal(): number {
+    if (this.cachedNormal !== null) {
+      const z = this.cachedNormal;
+      this.cachedNormal = null;
+      return z;
+    }
+    let x1: number, x2: number, r2: number;
+    do {
+      x1 = 2 * this.uniform() - 1;
+      x2 = 2 * this.uniform() - 1;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1 || r2 === 0);
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    this.cachedNormal = f * x1;
+    return f * x2;
+  }
+}
+
+let globalRandom: RandomSource = new SeededRandom(DEFAULT_SEED);
+
+/**
+ * Reseeds the generator that new layers draw their weights from, like
+ * `np.random.seed(seed)`. Pass a `RandomSource` (e.g. `new RandomState(7)`)
+ * to use another generator.
+ */
+export function setSeed(seed: string | number | RandomSource): void {
+  globalRandom = typeof seed === "object" ? seed : new SeededRandom(seed);
+}
+
+/** The generator layers use when none is passed to them. */
+export function defaultRandom(): RandomSource {
+  return globalRandom;
+}
