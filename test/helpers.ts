@@ -1,0 +1,20 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Layer, NeuralNetwork } from "../src/index";
+
+/** The repository root, from build/test/ (compiled) where the tests run. */
+export const repoRoot = join(__dirname, "..", "..");
+
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(join(repoRoot, "test", "fixtures", name), "utf8")) as T;
+}
+
+/** The article's 2-25-50-25-2 sigmoid network, weights from the current seed. */
+export function articleNetwork(): NeuralNetwork {
+  const nn = new NeuralNetwork();
+  nn.addLayer(new Layer(2, 25, "sigmoid"));
+  nn.addLayer(new Layer(25, 50, "sigmoid"));
+  nn.addLayer(new Layer(50, 25, "sigmoid"));
+  nn.addLayer(new Layer(25, 2, "sigmoid"));
+  return nn;
+}
