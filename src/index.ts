@@ -8,4 +8,4 @@ export { Layer } from "./layer";
 export { DeltaRules, OutputDeltaRule, HiddenDeltaRule, outputLayerDelta, hiddenLayerDelta, articleDeltaRules } from "./delta-rules";
 export { oneHot, accuracy, meanSquaredError, argmaxRow } from "./metrics";
 export { EpochRecord, TrainingHistory, formatRecord } from "./history";
-export { NeuralNetwork, NetworkOptions, TrainOptions } from "./network";
+export { NeuralNetwork, NetworkOptions, NetworkJSON, TrainOptions } from "./network";

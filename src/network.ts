@@ -1,7 +1,8 @@
 import { DeltaRules, articleDeltaRules } from "./delta-rules";
 import { EpochRecord, TrainingHistory } from "./history";
 import { Layer } from "./layer";
-import { Loss, LossLike, resolveLoss } from "./loss";
+import { Activation, ActivationLike, ActivationName } from "./activation";
+import { Loss, LossLike, LossName, resolveLoss } from "./loss";
 import { Matrix, MatrixLike, VectorLike, isVector, toVector } from "./matrix";
 import { accuracy, assertLabels, meanSquaredError, oneHot } from "./metrics";
 
@@ -13,6 +14,15 @@ export interface NetworkOptions {
    * values. `true` also applies b_j += lr * delta_j.
    */
   updateBias?: boolean;
+}
+
+/** A saved network: architecture, activations, weights and biases, options. */
+export interface NetworkJSON {
+  format: "backprop-moons/network";
+  version: 1;
+  loss: string;
+  updateBias: boolean;
+  layers: { nInput: number; nNeurons: number; activation: string; weights: number[][]; bias: number[] }[];
 }
 
 export interface TrainOptions {
@@ -208,6 +218,55 @@ export class NeuralNetwork {
       options.onEpoch?.(epoch, maxEpochs);
     }
     return history;
+  }
+
+  /**
+   * Everything needed to rebuild this network exactly (JSON keeps every bit
+   * of a double). Custom activations and losses are saved by name: pass the
+   * same objects to `fromJSON` to restore them.
+   */
+  toJSON(): NetworkJSON {
+    return {
+      format: "backprop-moons/network",
+      version: 1,
+      loss: this.loss.name,
+      updateBias: this.updateBias,
+      layers: this._layers.map((layer) => ({
+        nInput: layer.nInput,
+        nNeurons: layer.nNeurons,
+        activation: layer.activation.name,
+        weights: layer.weights.toArray(),
+        bias: Array.from(layer.bias),
+      })),
+    };
+  }
+
+  /**
+   * Rebuilds a network saved by `toJSON` (the object or its JSON text).
+   * `custom` supplies activations or a loss that are not built in, by name.
+   */
+  static fromJSON(json: NetworkJSON | string, custom: { activations?: Activation[]; loss?: Loss } = {}): NeuralNetwork {
+    let data: unknown;
+    try {
+      data = typeof json === "string" ? JSON.parse(json) : json;
+    } catch (e) {
+      throw new Error(`NeuralNetwork.fromJSON: json is not valid JSON (${(e as Error).message})`);
+    }
+    const saved = data as Partial<NetworkJSON> | null;
+    if (!saved || saved.format !== "backprop-moons/network" || saved.version !== 1 || !Array.isArray(saved.layers) || saved.layers.length === 0) {
+      throw new Error('NeuralNetwork.fromJSON: json must be a saved network ({ format: "backprop-moons/network", version: 1, layers: [...] }) with at least one layer');
+    }
+    const byName = (name: string): ActivationLike => custom.activations?.find((a) => a.name === name) ?? (name as ActivationName);
+    const loss = custom.loss && custom.loss.name === saved.loss ? custom.loss : (saved.loss as LossName);
+    const network = new NeuralNetwork({ loss, updateBias: saved.updateBias === true });
+    saved.layers.forEach((l, index) => {
+      try {
+        network.addLayer(new Layer(l.nInput, l.nNeurons, byName(l.activation), l.weights, l.bias));
+      } catch (e) {
+        throw new Error(`NeuralNetwork.fromJSON: layer ${index}: ${(e as Error).message}`);
+      }
+    });
+    return network;
   }
 
   /** Network outputs turned into class scores by the loss (identity for MSE, softmax for cross-entropy). */

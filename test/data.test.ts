@@ -1,0 +1,111 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Matrix, RandomState, makeMoons, trainTestSplit } from "../src/index";
+import { readFixture } from "./helpers";
+
+interface MoonsFixture {
+  X: number[][];
+  y: number[];
+  trainIndex: number[];
+  testIndex: number[];
+  XTrain: number[][];
+  XTest: number[][];
+  yTrain: number[];
+  yTest: number[];
+  extraCases: {
+    kind: string;
+    params: { n_samples?: number; noise?: number; random_state: number; n?: number; test_size?: number };
+    X?: number[][];
+    y?: number[];
+    trainIndex?: number[];
+    testIndex?: number[];
+  }[];
+  randomState: {
+    seed: number;
+    random_sample: number[];
+    standard_normal: number[];
+    permutation: number[];
+    standard_normal_after: number[];
+    raw32: { seed: number; values: number[] };
+  };
+}
+
+const fixture = readFixture<MoonsFixture>("moons.json");
+
+/** Largest |a - b| over two matrices of the same shape (fails on a shape mismatch). */
+function maxAbsDiff(actual: Matrix, expected: number[][]): number {
+  assert.deepEqual(actual.shape, [expected.length, expected[0].length]);
+  let worst = 0;
+  expected.forEach((row, i) => row.forEach((v, j) => (worst = Math.max(worst, Math.abs(actual.get(i, j) - v)))));
+  return worst;
+}
+
+test("RandomState reproduces NumPy's legacy generator draw for draw", () => {
+  const raw = new RandomState(fixture.randomState.raw32.seed);
+  assert.deepEqual(fixture.randomState.raw32.values.map(() => raw.nextUint32()), fixture.randomState.raw32.values);
+
+  const rs = new RandomState(fixture.randomState.seed);
+  // Doubles are built from integers only, so they must be exact.
+  assert.deepEqual(fixture.randomState.random_sample.map(() => rs.random()), fixture.randomState.random_sample);
+  // Gaussians go through log and sqrt: allow the last bit.
+  for (const expected of fixture.randomState.standard_normal) assert.ok(Math.abs(rs.normal() - expected) <= 1e-15 * Math.abs(expected));
+  assert.deepEqual(Array.from(rs.permutation(10)), fixture.randomState.permutation);
+  for (const expected of fixture.randomState.standard_normal_after) assert.ok(Math.abs(rs.normal() - expected) <= 1e-15 * Math.abs(expected));
+});
+
+test("makeMoons() gives scikit-learn's 2000 points, labels and order", () => {
+  const { X, y } = makeMoons();
+  assert.ok(maxAbsDiff(X, fixture.X) <= 1e-12, `max |dX| = ${maxAbsDiff(X, fixture.X)}`);
+  assert.deepEqual(Array.from(y), fixture.y);
+});
+
+test("trainTestSplit() gives scikit-learn's 1400/600 split in the same order", () => {
+  const { X, y } = makeMoons();
+  const split = trainTestSplit(X, y);
+  assert.equal(split.XTrain.rows, 1400);
+  assert.equal(split.XTest.rows, 600);
+  assert.ok(maxAbsDiff(split.XTrain, fixture.XTrain) <= 1e-12);
+  assert.ok(maxAbsDiff(split.XTest, fixture.XTest) <= 1e-12);
+  assert.deepEqual(Array.from(split.yTrain), fixture.yTrain);
+  assert.deepEqual(Array.from(split.yTest), fixture.yTest);
+});
+
+test("other sizes, noise levels and seeds match scikit-learn too", () => {
+  for (const c of fixture.extraCases) {
+    if (c.kind === "make_moons") {
+      const { X, y } = makeMoons(c.params.n_samples, c.params.noise, c.params.random_state);
+      assert.ok(maxAbsDiff(X, c.X!) <= 1e-12, JSON.stringify(c.params));
+      assert.deepEqual(Array.from(y), c.y);
+    } else {
+      const n = c.params.n!;
+      const ids = Array.from({ length: n }, (_, i) => [i]);
+      const split = trainTestSplit(ids, new Array(n).fill(0), c.params.test_size, c.params.random_state);
+      assert.deepEqual(split.XTrain.column(0), c.trainIndex);
+      assert.deepEqual(split.XTest.column(0), c.testIndex);
+    }
+  }
+});
+
+test("trainTestSplit accepts plain arrays and keeps rows with their labels", () => {
+  const X = [[0, 0], [1, 1], [2, 2], [3, 3]];
+  const split = trainTestSplit(X, [0, 1, 2, 3], 0.5, 0);
+  split.XTrain.toArray().forEach((row, i) => assert.equal(row[0], split.yTrain[i]));
+  split.XTest.toArray().forEach((row, i) => assert.equal(row[0], split.yTest[i]));
+});
+
+test("bad dataset arguments are rejected with the argument's name", () => {
+  assert.throws(() => makeMoons(1), /nSamples must be an integer >= 2, got 1/);
+  assert.throws(() => makeMoons(10.5), /nSamples/);
+  assert.throws(() => makeMoons(100, -0.1), /noise must be a finite number >= 0, got -0.1/);
+  assert.throws(() => makeMoons(100, NaN), /noise/);
+  assert.throws(() => makeMoons(100, 0.2, -1), /randomState/);
+  const X = [[0, 0], [1, 1], [2, 2]];
+  assert.throws(() => trainTestSplit(X, [0, 1, 0], 0), /testSize must be a fraction in \(0, 1\), got 0/);
+  assert.throws(() => trainTestSplit(X, [0, 1, 0], 1), /testSize/);
+  assert.throws(() => trainTestSplit(X, [0, 1, 0], 1.5), /testSize/);
+  assert.throws(() => trainTestSplit(X, [0, 1], 0.3), /same number of samples, got 3 rows and 2 labels/);
+  assert.throws(() => trainTestSplit([], [], 0.3), /X must be a non-empty/);
+  assert.throws(() => trainTestSplit([[0, 1], [NaN, 2]], [0, 1], 0.5), /finite/);
+  assert.throws(() => trainTestSplit([[0, 1], [1]], [0, 1], 0.5), /rectangular/);
+  assert.throws(() => new RandomState(-3), /seed must be an integer/);
+});
