@@ -9,3 +9,7 @@ export { DeltaRules, OutputDeltaRule, HiddenDeltaRule, outputLayerDelta, hiddenL
 export { oneHot, accuracy, meanSquaredError, argmaxRow } from "./metrics";
 export { EpochRecord, TrainingHistory, formatRecord } from "./history";
 export { NeuralNetwork, NetworkOptions, NetworkJSON, TrainOptions } from "./network";
+export { gradientCheck, gradientVerdict, relativeError, GRADIENT_CHECK_THRESHOLDS, GradientCheckOptions, GradientCheckResult, GradientCheckEntry, GradientCheckRow, GradientVerdict, LayerGradientCheck } from "./gradient-check";
+export { formatDuration, formatProgress } from "./progress";
+export { Figure, CLASS_COLORS, SPECTRAL, Grid, datasetFigure, lineFigure, mseFigure, accuracyFigure, activationFigure, gridAround, classOneScore, decisionBoundaryFigure } from "./figures";
+export { plotlyScript, escapeHtml, scriptJson, figureDiv, standaloneHtml } from "./html";
