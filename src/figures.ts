@@ -149,3 +149,131 @@ export function decisionBoundaryFigure(
     layout: { title: { text: options.title ?? "Decision boundary" }, ...AXES, width: 720, height: 560, legend: { x: 1.15, y: 1 } },
   };
 }
+
+export interface Series {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+}
+
+/** Several named lines on one chart, e.g. the MSE of three activations side by side. */
+export function curvesFigure(series: Series[], options: { title: string; xTitle: string; yTitle: string; yFormat?: string }): Figure {
+  if (series.length === 0) throw new Error(`curvesFigure("${options.title}"): series must be non-empty`);
+  series.forEach((s) => assertSeries(s.x, s.y, `curvesFigure("${options.title}"), series "${s.name}"`));
+  return {
+    data: series.map((s) => ({ type: "scatter", mode: "lines", name: s.name, x: Array.from(s.x), y: Array.from(s.y) })),
+    layout: {
+      title: { text: options.title },
+      xaxis: { title: { text: options.xTitle } },
+      yaxis: { title: { text: options.yTitle }, ...(options.yFormat ? { tickformat: options.yFormat } : {}) },
+      width: 760,
+      height: 440,
+    },
+  };
+}
+
+/** One box per group with every value drawn as a point beside it (e.g. final accuracy over seeds). */
+export function stripFigure(groups: { name: string; values: number[] }[], options: { title: string; yTitle: string; yFormat?: string }): Figure {
+  if (groups.length === 0) throw new Error(`stripFigure("${options.title}"): groups must be non-empty`);
+  groups.forEach((g) => {
+    if (g.values.length === 0) throw new Error(`stripFigure("${options.title}"): group "${g.name}" has no values`);
+  });
+  return {
+    data: groups.map((g) => ({ type: "box", name: g.name, y: g.values, boxpoints: "all", jitter: 0.4, pointpos: -1.6 }) as Partial<Data>),
+    layout: { title: { text: options.title }, yaxis: { title: { text: options.yTitle }, ...(options.yFormat ? { tickformat: options.yFormat } : {}) }, width: 640, height: 440, showlegend: false },
+  };
+}
+
+/** The class-1 score over a grid at one moment of training. */
+export interface BoundarySnapshot {
+  epoch: number;
+  z: number[][];
+}
+
+/**
+ * The decision boundary as it forms: one frame per snapshot, with a play
+ * button and an epoch slider (the frames replace the contour trace only).
+ */
+export function boundaryAnimationFigure(grid: Grid, snapshots: BoundarySnapshot[], X: MatrixLike, y: ArrayLike<number>, title = "Decision boundary during training"): Figure {
+  if (snapshots.length === 0) throw new Error("boundaryAnimationFigure: snapshots must be non-empty");
+  snapshots.forEach((s) => {
+    if (s.z.length !== grid.ys.length || s.z.some((row) => row.length !== grid.xs.length)) {
+      throw new Error(`boundaryAnimationFigure: snapshot of epoch ${s.epoch} must be ${grid.ys.length} x ${grid.xs.length} (ys x xs) like the grid`);
+    }
+  });
+  const points = Matrix.from(X, "boundaryAnimationFigure: X");
+  const contour = (z: number[][]): Partial<Data> =>
+    ({ type: "contour", x: grid.xs, y: grid.ys, z, zmin: 0, zmax: 1, colorscale: SPECTRAL, ncontours: 25, contours: { coloring: "fill", showlines: false }, showscale: false }) as Partial<Data>;
+  const frames = snapshots.map((s) => ({ name: String(s.epoch), data: [contour(s.z)] }));
+  return {
+    data: [contour(snapshots[0].z), ...classTraces(points, y, "boundaryAnimationFigure", 0.6)],
+    frames,
+    layout: {
+      title: { text: title },
+      ...AXES,
+      width: 720,
+      height: 620,
+      updatemenus: [{
+        type: "buttons", showactive: false, x: 0, y: -0.12, xanchor: "left", yanchor: "top",
+        buttons: [{ label: "Play", method: "animate", args: [null, { frame: { duration: 300, redraw: true }, fromcurrent: true, transition: { duration: 0 } }] }],
+      }],
+      sliders: [{
+        active: 0, x: 0.12, y: -0.08, len: 0.88, currentvalue: { prefix: "epoch " },
+        steps: snapshots.map((s) => ({ label: String(s.epoch), method: "animate", args: [[String(s.epoch)], { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } }] })),
+      }],
+    } as Partial<Layout>,
+  };
+}
+
+/**
+ * The network drawn as layers of nodes joined by every weight: blue for
+ * positive, red for negative, thicker for larger |W|. Edges are grouped into
+ * a few traces by sign and size so thousands of them stay fast to draw.
+ */
+export function networkDiagramFigure(network: NeuralNetwork, title = "Network weights"): Figure {
+  const sizes = [network.nInputs, ...network.layers.map((l) => l.nNeurons)];
+  const tallest = Math.max(...sizes);
+  const nodeY = (layer: number, i: number) => ((i + 0.5) / sizes[layer]) * tallest;
+  let maxAbs = 0;
+  network.layers.forEach((l) => l.weights.data.forEach((w) => (maxAbs = Math.max(maxAbs, Math.abs(w)))));
+  const bins = 4;
+  const groups = new Map<string, { x: (number | null)[]; y: (number | null)[]; width: number; color: string; name: string }>();
+  network.layers.forEach((layer, l) => {
+    for (let i = 0; i < layer.nInput; i++) {
+      for (let j = 0; j < layer.nNeurons; j++) {
+        const w = layer.weights.get(i, j);
+        const bin = Math.min(bins - 1, Math.floor((Math.abs(w) / (maxAbs || 1)) * bins));
+        const key = `${w >= 0 ? "+" : "-"}${bin}`;
+        if (!groups.has(key)) {
+          groups.set(key, {
+            x: [], y: [], width: 0.5 + 1.5 * bin,
+            color: w >= 0 ? `rgba(49,130,189,${0.25 + 0.25 * bin})` : `rgba(214,39,40,${0.25 + 0.25 * bin})`,
+            name: `${w >= 0 ? "W > 0" : "W < 0"}, |W| in [${((bin / bins) * maxAbs).toFixed(2)}, ${(((bin + 1) / bins) * maxAbs).toFixed(2)}]`,
+          });
+        }
+        const g = groups.get(key)!;
+        g.x.push(l, l + 1, null);
+        g.y.push(nodeY(l, i), nodeY(l + 1, j), null);
+      }
+    }
+  });
+  const edges = Array.from(groups.entries())
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, g]) => ({ type: "scatter", mode: "lines", name: g.name, x: g.x, y: g.y, line: { color: g.color, width: g.width }, hoverinfo: "skip" }) as Partial<Data>);
+  const nodes: Partial<Data> = {
+    type: "scatter", mode: "markers", name: "neurons", showlegend: false,
+    x: sizes.flatMap((n, l) => new Array<number>(n).fill(l)),
+    y: sizes.flatMap((n, l) => Array.from({ length: n }, (_, i) => nodeY(l, i))),
+    marker: { size: 7, color: "#222" },
+  };
+  return {
+    data: [...edges, nodes],
+    layout: {
+      title: { text: `${title} (${sizes.join("-")})` },
+      xaxis: { tickvals: sizes.map((_, l) => l), ticktext: sizes.map((n, l) => (l === 0 ? `input (${n})` : l === sizes.length - 1 ? `output (${n})` : `hidden ${l} (${n})`)), zeroline: false, showgrid: false },
+      yaxis: { visible: false },
+      width: 820,
+      height: 560,
+    },
+  };
+}

@@ -1,0 +1,346 @@
+/**
+ * `npm run bench`: times the article's training (2-25-50-25-2 sigmoid net,
+ * per-sample SGD, lr 0.01, 1000 epochs = 1001 passes over 1400 samples,
+ * history every 10 epochs) in TypeScript, in plain C (bench/train.c, cc -O2)
+ * and in the article's NumPy code (bench/numpy_train.py, short run scaled to
+ * the full run), all from the same data and the same initial weights.
+ * Prints a Markdown table and writes output/bench.json.
+ *
+ *   npm run bench -- --runs 5 --epochs 1000 --no-numpy
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import {
+  ARCH,
+  DEFAULT_EPOCHS,
+  DEFAULT_RUNS,
+  LEARNING_RATE,
+  RECORD_EVERY,
+  UsageError,
+  articleData,
+  articleNetwork,
+  flopsPerStep,
+  median,
+  parseFlags,
+  repoRoot,
+  weightChecksum,
+  writeDataFile,
+} from "./common";
+
+/** Passes-1 of the NumPy short run (5 passes), scaled to the full run. */
+const NUMPY_EPOCHS = 4;
+/** How close C must be to TypeScript (final MSE, every recorded MSE) to count as "the same computation". */
+const AGREE_TOLERANCE = 1e-9;
+
+const USAGE = `usage: npm run bench -- [--runs N] [--epochs E] [--no-c] [--no-numpy] [--help]
+  --runs N     timed runs per implementation, median reported (positive integer; default ${DEFAULT_RUNS})
+  --epochs E   epochs per run, E + 1 passes over the 1400 training samples like the article
+               (non-negative integer; default ${DEFAULT_EPOCHS})
+  --no-c       skip the C version (bench/train.c, needs cc)
+  --no-numpy   skip the article's NumPy code (bench/numpy_train.py, needs python3 + numpy)
+  --help       this text
+Writes output/bench.json.`;
+
+interface History {
+  epochs: number[];
+  mse: number[];
+  accuracy: number[];
+}
+
+interface RunResult {
+  impl: string;
+  epochs: number;
+  passes: number;
+  nTrain: number;
+  seconds: number;
+  maxRssKB: number;
+  initialChecksum?: number;
+  finalChecksum: number;
+  finalMse: number;
+  finalAccuracy: number;
+  history: History;
+  predict?: { testRows: number; testMsPerCall: number; gridRows: number; gridMsPerCall: number };
+  passSeconds?: number[];
+  evalSeconds?: number[];
+  numpy?: string;
+  python?: string;
+}
+
+interface Summary {
+  status: "ok" | "skipped" | "failed";
+  note?: string;
+  /** Medians over the runs. */
+  seconds?: number;
+  usPerStep?: number;
+  gflops?: number;
+  peakRssMB?: number;
+  runs?: { seconds: number; usPerStep: number; gflops: number; peakRssMB: number }[];
+  final?: { mse: number; accuracy: number; weightChecksum: number };
+  check?: Record<string, unknown>;
+}
+
+function log(message: string): void {
+  process.stderr.write(message + "\n");
+}
+
+/** Runs a command, returns stdout; throws with its stderr on failure. */
+function run(command: string, args: string[], what: string): string {
+  const r = spawnSync(command, args, { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.error) throw new Error(`${what}: could not start ${command}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${what}: ${command} ${args.join(" ")} exited with ${r.status ?? r.signal}\n${r.stderr}`);
+  if (r.stderr) process.stderr.write(r.stderr);
+  return r.stdout;
+}
+
+function lastJsonLine<T>(stdout: string, what: string): T {
+  const lines = stdout.trim().split("\n");
+  try {
+    return JSON.parse(lines[lines.length - 1]) as T;
+  } catch {
+    throw new Error(`${what}: expected a JSON line on stdout, got:\n${stdout.slice(-2000)}`);
+  }
+}
+
+/** The first line of `command --version`, or undefined when it cannot run. */
+function versionOf(command: string, args: string[] = ["--version"]): string | undefined {
+  const r = spawnSync(command, args, { encoding: "utf8" });
+  if (r.error || r.status !== 0) return undefined;
+  return (r.stdout || r.stderr).trim().split("\n")[0];
+}
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"));
+    if (m) return m[1].trim();
+  } catch {
+    /* not Linux */
+  }
+  return os.cpus()[0]?.model ?? "unknown";
+}
+
+function summarise(results: RunResult[], steps: number, flops: number, secondsOf: (r: RunResult) => number = (r) => r.seconds): Summary {
+  const runs = results.map((r) => {
+    const seconds = secondsOf(r);
+    return { seconds, usPerStep: (seconds / steps) * 1e6, gflops: (flops * steps) / seconds / 1e9, peakRssMB: r.maxRssKB / 1024 };
+  });
+  const last = results[results.length - 1];
+  return {
+    status: "ok",
+    seconds: median(runs.map((r) => r.seconds)),
+    usPerStep: median(runs.map((r) => r.usPerStep)),
+    gflops: median(runs.map((r) => r.gflops)),
+    peakRssMB: median(runs.map((r) => r.peakRssMB)),
+    runs,
+    final: { mse: last.finalMse, accuracy: last.finalAccuracy, weightChecksum: last.finalChecksum },
+  };
+}
+
+function maxAbsDiff(a: number[], b: number[]): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
+  return m;
+}
+
+/** Does `other` compute what TypeScript computed? Same recorded epochs, MSEs within tolerance, same accuracies. */
+function compareHistories(ts: History, other: History): Record<string, unknown> {
+  const sameEpochs = ts.epochs.length === other.epochs.length && ts.epochs.every((e, k) => e === other.epochs[k]);
+  const mseMaxAbsDiff = sameEpochs ? maxAbsDiff(ts.mse, other.mse) : Infinity;
+  const accuracyMaxAbsDiff = sameEpochs ? maxAbsDiff(ts.accuracy, other.accuracy) : Infinity;
+  return {
+    recordsCompared: ts.epochs.length,
+    mseMaxAbsDiff,
+    accuracyMaxAbsDiff,
+    agrees: sameEpochs && mseMaxAbsDiff <= AGREE_TOLERANCE && accuracyMaxAbsDiff === 0,
+    tolerance: AGREE_TOLERANCE,
+  };
+}
+
+function fmt(x: number | undefined, digits: number): string {
+  return x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(digits);
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help")) {
+    console.log(USAGE);
+    return;
+  }
+  const flags = parseFlags(argv, {
+    "--runs": { kind: "int", min: 1, expect: "a positive integer (number of timed runs)" },
+    "--epochs": { kind: "int", min: 0, expect: "a non-negative integer (number of epochs)" },
+    "--no-c": { kind: "bool" },
+    "--no-numpy": { kind: "bool" },
+  }, "bench");
+  const runs = (flags["--runs"] as number | undefined) ?? DEFAULT_RUNS;
+  const epochs = (flags["--epochs"] as number | undefined) ?? DEFAULT_EPOCHS;
+
+  const { split } = articleData();
+  const nTrain = split.XTrain.rows;
+  const passes = epochs + 1;
+  const steps = passes * nTrain;
+  const { total: flops, breakdown } = flopsPerStep(ARCH);
+
+  const ccVersion = versionOf("cc");
+  const machine = {
+    cpu: cpuModel(),
+    cores: os.cpus().length,
+    node: process.version,
+    cc: ccVersion ?? "none",
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  };
+  log(`bench: ${runs} run(s) x ${epochs} epochs (${passes} passes x ${nTrain} samples = ${steps} steps, ${flops} FLOPs/step) on ${machine.cpu}, ${machine.cores} cores`);
+
+  const tmp = mkdtempSync(join(os.tmpdir(), "backprop-bench-"));
+  try {
+    // The data and initial weights every implementation starts from.
+    const nn = articleNetwork();
+    const initialChecksum = weightChecksum(nn);
+    const dataFile = join(tmp, "data.txt");
+    writeDataFile(dataFile, split, nn);
+
+    // --- TypeScript: each run in its own process (own peak RSS) ---------------------------
+    const trainTs = join(__dirname, "train-ts.js");
+    const tsResults: RunResult[] = [];
+    for (let r = 1; r <= runs; r++) {
+      log(`TypeScript run ${r}/${runs} ...`);
+      const res = lastJsonLine<RunResult>(run(process.execPath, [trainTs, "--epochs", String(epochs), "--predict"], "TypeScript run"), "TypeScript run");
+      if (res.initialChecksum !== initialChecksum) throw new Error(`TypeScript run: initial weights differ from the data file's (${res.initialChecksum} vs ${initialChecksum})`);
+      tsResults.push(res);
+    }
+    const ts = summarise(tsResults, steps, flops);
+    const tsHistory = tsResults[0].history;
+    const deterministic = tsResults.every((r) => r.finalChecksum === tsResults[0].finalChecksum && r.finalMse === tsResults[0].finalMse);
+    ts.check = { runsBitIdentical: deterministic };
+    const predict = {
+      testRows: tsResults[0].predict!.testRows,
+      testMsPerCall: median(tsResults.map((r) => r.predict!.testMsPerCall)),
+      gridRows: tsResults[0].predict!.gridRows,
+      gridMsPerCall: median(tsResults.map((r) => r.predict!.gridMsPerCall)),
+    };
+
+    // --- C -O2 ----------------------------------------------------------------------------
+    let c: Summary;
+    if (flags["--no-c"]) c = { status: "skipped", note: "skipped (--no-c)" };
+    else if (!ccVersion) c = { status: "skipped", note: "skipped (no C compiler)" };
+    else {
+      const exe = join(tmp, "train");
+      try {
+        log(`compiling: cc -O2 -o ${exe} bench/train.c -lm`);
+        run("cc", ["-O2", "-o", exe, "bench/train.c", "-lm"], "C compile");
+        const cResults: RunResult[] = [];
+        for (let r = 1; r <= runs; r++) {
+          log(`C run ${r}/${runs} ...`);
+          cResults.push(lastJsonLine<RunResult>(run(exe, [dataFile, String(epochs), String(RECORD_EVERY)], "C run"), "C run"));
+        }
+        c = summarise(cResults, steps, flops);
+        c.check = {
+          ...compareHistories(tsHistory, cResults[0].history),
+          finalMseAbsDiff: Math.abs(cResults[0].finalMse - tsResults[0].finalMse),
+          finalWeightChecksumAbsDiff: Math.abs(cResults[0].finalChecksum - tsResults[0].finalChecksum),
+        };
+      } catch (e) {
+        log(String(e instanceof Error ? e.message : e));
+        c = { status: "failed", note: `failed: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}` };
+      }
+    }
+
+    // --- NumPy (the article's code): short run scaled to the full run -----------------------
+    let np: Summary;
+    let numpyInfo: Record<string, unknown> | undefined;
+    const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import numpy"], { stdio: "ignore" }).status === 0);
+    if (flags["--no-numpy"]) np = { status: "skipped", note: "skipped (--no-numpy)" };
+    else if (!python) np = { status: "skipped", note: "skipped (no python3 with numpy)" };
+    else {
+      try {
+        const npResults: RunResult[] = [];
+        for (let r = 1; r <= runs; r++) {
+          log(`NumPy run ${r}/${runs} (${NUMPY_EPOCHS + 1} passes, scaled) ...`);
+          // RECORD_EVERY 1: an evaluation after every short pass, to estimate one evaluation's cost.
+          npResults.push(lastJsonLine<RunResult>(run(python, ["bench/numpy_train.py", dataFile, String(NUMPY_EPOCHS), "1"], "NumPy run"), "NumPy run"));
+        }
+        // Full run = mean pass time x (E + 1) passes + mean evaluation time x (E / 10 + 1) evaluations.
+        const nEvals = Math.floor(epochs / RECORD_EVERY) + 1;
+        const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+        const scaled = (r: RunResult): number => mean(r.passSeconds!) * passes + mean(r.evalSeconds!) * nEvals;
+        np = summarise(npResults, steps, flops, scaled);
+        // Same computation? Compare with TypeScript over the same short run, recorded every epoch.
+        const reference = articleNetwork().train(split.XTrain, split.XTest, split.yTrain, split.yTest, LEARNING_RATE, NUMPY_EPOCHS, { recordEvery: 1 });
+        np.check = compareHistories({ epochs: reference.epochs, mse: reference.mse, accuracy: reference.accuracy }, npResults[0].history);
+        np.note = `scaled from ${NUMPY_EPOCHS + 1} passes (median measured ${fmt(median(npResults.map((r) => r.seconds)), 2)} s)`;
+        numpyInfo = { python: `${python} (Python ${npResults[0].python})`, numpy: npResults[0].numpy, shortRunPasses: NUMPY_EPOCHS + 1 };
+      } catch (e) {
+        log(String(e instanceof Error ? e.message : e));
+        np = { status: "failed", note: `failed: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}` };
+      }
+    }
+
+    const ratios = {
+      typescriptOverC: c.status === "ok" ? ts.seconds! / c.seconds! : null,
+      numpyOverTypescript: np.status === "ok" ? np.seconds! / ts.seconds! : null,
+    };
+
+    // --- report --------------------------------------------------------------------------
+    const row = (name: string, s: Summary): string =>
+      s.status === "ok"
+        ? `| ${name} | ${fmt(s.seconds, 2)} | ${fmt(s.usPerStep, 2)} | ${fmt(s.gflops, 3)} | ${fmt(s.peakRssMB, 1)} |`
+        : `| ${name} | ${s.note} | | | |`;
+    const out: string[] = [];
+    out.push(`## Training benchmark: ${epochs} epochs (${passes} passes x ${nTrain} samples = ${steps.toLocaleString("en-US")} SGD steps), median of ${runs} run(s)`);
+    out.push("");
+    out.push("| implementation | full run (s) | us/step | GFLOP/s | peak RSS (MB) |");
+    out.push("|---|---:|---:|---:|---:|");
+    out.push(row("TypeScript", ts));
+    out.push(row("C -O2", c));
+    out.push(row(`NumPy (article code, scaled from ${NUMPY_EPOCHS + 1} passes)`, np));
+    out.push("");
+    out.push(`- TypeScript / C: ${ratios.typescriptOverC === null ? "n/a" : ratios.typescriptOverC.toFixed(2) + "x"}; NumPy / TypeScript: ${ratios.numpyOverTypescript === null ? "n/a" : ratios.numpyOverTypescript.toFixed(2) + "x"} (time ratios)`);
+    out.push(`- ${flops} FLOPs per step (${Object.entries(breakdown).map(([k, v]) => `${k} ${v}`).join(", ")}; exp = 1 FLOP, sigmoid = 3; see bench/common.ts). Times include the history evaluation every ${RECORD_EVERY} epochs, which is not counted in the FLOPs.`);
+    out.push(`- Final (epoch ${tsHistory.epochs[tsHistory.epochs.length - 1]}): TypeScript MSE ${ts.final!.mse.toFixed(6)}, accuracy ${(ts.final!.accuracy * 100).toFixed(2)}%; runs bit-identical: ${deterministic}`);
+    if (c.status === "ok") {
+      const k = c.check!;
+      out.push(`- C vs TypeScript (same data file and initial weights): agrees=${k.agrees}, final |dMSE| ${(k.finalMseAbsDiff as number).toExponential(1)}, max |dMSE| over ${k.recordsCompared} records ${(k.mseMaxAbsDiff as number).toExponential(1)}, accuracy diff ${k.accuracyMaxAbsDiff}, final weight-sum diff ${(k.finalWeightChecksumAbsDiff as number).toExponential(1)}`);
+    }
+    if (np.status === "ok") {
+      const k = np.check!;
+      out.push(`- NumPy vs TypeScript over the ${NUMPY_EPOCHS + 1}-pass run: agrees=${k.agrees}, max |dMSE| ${(k.mseMaxAbsDiff as number).toExponential(1)}; ${np.note}; peak RSS is the short run's (${numpyInfo!.python}, numpy ${numpyInfo!.numpy})`);
+    }
+    out.push(`- Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.cc}, ${machine.platform}`);
+    out.push("");
+    out.push("| TypeScript predict() (trained net) | rows | median ms/call | us/row |");
+    out.push("|---|---:|---:|---:|");
+    out.push(`| test set | ${predict.testRows} | ${fmt(predict.testMsPerCall, 3)} | ${fmt((predict.testMsPerCall * 1000) / predict.testRows, 3)} |`);
+    out.push(`| 200x200 decision grid | ${predict.gridRows} | ${fmt(predict.gridMsPerCall, 2)} | ${fmt((predict.gridMsPerCall * 1000) / predict.gridRows, 3)} |`);
+    console.log(out.join("\n"));
+
+    const json = {
+      date: new Date().toISOString(),
+      config: { runs, epochs, passes, nTrain, steps, learningRate: LEARNING_RATE, recordEvery: RECORD_EVERY, architecture: ARCH, activation: "sigmoid", seed: 1 },
+      flopsPerStep: { total: flops, breakdown, convention: "+,-,*,/ = 1 FLOP (multiply-add = 2), exp = 1, sigmoid = 3; history evaluation not counted" },
+      machine,
+      results: { typescript: ts, c, numpy: np },
+      numpy: numpyInfo,
+      ratios,
+      predict,
+    };
+    const outDir = join(repoRoot, "output");
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, "bench.json"), JSON.stringify(json, null, 2) + "\n");
+    log(`wrote ${join(outDir, "bench.json")}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`${e.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+}

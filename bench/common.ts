@@ -1,0 +1,178 @@
+/**
+ * Shared pieces of the benchmark: the article's network and data, the FLOP
+ * count of one SGD step, the data file handed to the C and NumPy versions,
+ * and a small flag parser.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_SEED, Layer, Matrix, NeuralNetwork, Split, makeMoons, setSeed, trainTestSplit } from "../src/index";
+
+/** The repository root, from build/bench/ where the compiled benchmark runs. */
+export const repoRoot = join(__dirname, "..", "..");
+
+/** The article's layer sizes (nInput, nNeurons), all sigmoid. */
+export const ARCH: ReadonlyArray<readonly [number, number]> = [
+  [2, 25],
+  [25, 50],
+  [50, 25],
+  [25, 2],
+];
+export const LEARNING_RATE = 0.01;
+export const RECORD_EVERY = 10;
+export const DEFAULT_EPOCHS = 1000;
+export const DEFAULT_RUNS = 3;
+
+/**
+ * FLOPs of ONE per-sample SGD step (forward + backward + weight update).
+ * Counting convention: every +, -, *, / on a double is 1 FLOP (a multiply-add
+ * is 2); Math.exp is counted as 1 FLOP, so a sigmoid 1/(1 + e^-z) is 3
+ * (exp, add, divide; the negation is free). Biases are added in the forward
+ * pass but never updated (the article does not update them). The history
+ * evaluation every 10 epochs (MSE on 1400 train + accuracy on 600 test
+ * samples) is NOT counted, although it is inside the timed run (~14% extra
+ * forward passes, i.e. ~4% extra FLOPs), so GFLOP/s is slightly pessimistic.
+ *
+ * For 2-25-50-25-2 (W = 2*25 + 25*50 + 50*25 + 25*2 = 2600 weights, 102 neurons):
+ *   forward multiply-adds        2 * 2600                  = 5200
+ *   forward bias adds            102                       =  102
+ *   sigmoids                     3 * 102                   =  306
+ *   output error y - o           2                         =    2
+ *   backward error sums          2 * (25*2 + 50*25 + 25*50)= 5100  (error_j = sum_k W_jk delta_k, 3 hidden layers)
+ *   delta products               3 * 102                   =  306  (o * (1 - o): 2, times error: 1)
+ *   weight update                3 * 2600                  = 7800  (W += delta * o * lr)
+ *   total                                                  = 18816  (the issue's "about 18,800")
+ */
+export function flopsPerStep(arch: ReadonlyArray<readonly [number, number]> = ARCH): { total: number; breakdown: Record<string, number> } {
+  const weights = arch.reduce((s, [i, o]) => s + i * o, 0);
+  const neurons = arch.reduce((s, [, o]) => s + o, 0);
+  const outputs = arch[arch.length - 1][1];
+  let backwardMacs = 0;
+  for (let l = 0; l < arch.length - 1; l++) backwardMacs += arch[l][1] * arch[l + 1][1];
+  const breakdown = {
+    forwardMultiplyAdds: 2 * weights,
+    forwardBiasAdds: neurons,
+    sigmoids: 3 * neurons,
+    outputError: outputs,
+    backwardErrorSums: 2 * backwardMacs,
+    deltaProducts: 3 * neurons,
+    weightUpdate: 3 * weights,
+  };
+  const total = Object.values(breakdown).reduce((a, b) => a + b, 0);
+  return { total, breakdown };
+}
+
+/** The article's data: make_moons(2000, noise 0.2, random_state 100), split 1400 / 600 (random_state 42). */
+export function articleData(): { X: Matrix; split: Split } {
+  const { X, y } = makeMoons();
+  return { X, split: trainTestSplit(X, y) };
+}
+
+/** The article's 2-25-50-25-2 sigmoid network, weights drawn after setSeed(DEFAULT_SEED = 1). */
+export function articleNetwork(): NeuralNetwork {
+  setSeed(DEFAULT_SEED);
+  const nn = new NeuralNetwork();
+  for (const [nIn, nOut] of ARCH) nn.addLayer(new Layer(nIn, nOut, "sigmoid"));
+  return nn;
+}
+
+/** Sum of every weight (layer by layer, row-major): a cheap fingerprint to compare implementations. */
+export function weightChecksum(nn: NeuralNetwork): number {
+  let sum = 0;
+  for (const layer of nn.layers) for (let k = 0; k < layer.weights.data.length; k++) sum += layer.weights.data[k];
+  return sum;
+}
+
+/**
+ * The data file read by bench/train.c and bench/numpy_train.py: one comment
+ * line, then whitespace-separated numbers (JS shortest round-trip text, so
+ * strtod / float() read back the exact doubles):
+ *   version(1) nLayers [nIn nOut]*nLayers nTrain nTest nFeatures nClasses learningRate
+ *   XTrain (row-major) yTrain XTest yTest [W (nIn x nOut, row-major) b (nOut)]*nLayers
+ */
+export function writeDataFile(path: string, split: Split, nn: NeuralNetwork): void {
+  const parts: string[] = [];
+  const push = (values: ArrayLike<number>): void => {
+    for (let k = 0; k < values.length; k++) parts.push(String(values[k]));
+  };
+  const layers = nn.layers;
+  push([1, layers.length]);
+  for (const layer of layers) push([layer.nInput, layer.nNeurons]);
+  push([split.XTrain.rows, split.XTest.rows, split.XTrain.cols, nn.nOutputs, LEARNING_RATE]);
+  push(split.XTrain.data);
+  push(split.yTrain);
+  push(split.XTest.data);
+  push(split.yTest);
+  for (const layer of layers) {
+    push(layer.weights.data);
+    push(layer.bias);
+  }
+  writeFileSync(path, "# backprop-moons bench data v1 (see bench/common.ts writeDataFile)\n" + parts.join("\n") + "\n");
+}
+
+/** A 200 x 200 grid over the data range padded by 0.5 (the article's decision-boundary plot). */
+export function decisionGrid(X: Matrix, n = 200): Matrix {
+  let min0 = Infinity, max0 = -Infinity, min1 = Infinity, max1 = -Infinity;
+  for (let r = 0; r < X.rows; r++) {
+    const a = X.get(r, 0), b = X.get(r, 1);
+    if (a < min0) min0 = a;
+    if (a > max0) max0 = a;
+    if (b < min1) min1 = b;
+    if (b > max1) max1 = b;
+  }
+  min0 -= 0.5; max0 += 0.5; min1 -= 0.5; max1 += 0.5;
+  const grid = new Matrix(n * n, 2);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      grid.set(i * n + j, 0, min0 + ((max0 - min0) * j) / (n - 1));
+      grid.set(i * n + j, 1, min1 + ((max1 - min1) * i) / (n - 1));
+    }
+  }
+  return grid;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Thrown for a bad command line; the entry points print the message and exit 2. */
+export class UsageError extends Error {}
+
+export interface FlagSpec {
+  /** "int" takes a value (validated by min), "bool" takes none. */
+  kind: "int" | "bool";
+  min?: number;
+  /** What the value means, for the error message. */
+  expect?: string;
+}
+
+/** Parses `--name value`, `--name=value` and bare boolean flags; rejects anything else by name. */
+export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>, program: string): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  for (let k = 0; k < argv.length; k++) {
+    const arg = argv[k];
+    if (!arg.startsWith("--")) throw new UsageError(`${program}: unexpected argument "${arg}" (flags start with --; see --help)`);
+    const eq = arg.indexOf("=");
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const spec = specs[name];
+    if (!spec) throw new UsageError(`${program}: unknown flag "${name}"; expected one of ${Object.keys(specs).join(", ")}`);
+    if (spec.kind === "bool") {
+      if (eq !== -1) throw new UsageError(`${program}: ${name} takes no value, got "${arg}"`);
+      out[name] = true;
+      continue;
+    }
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else if (k + 1 < argv.length && !argv[k + 1].startsWith("--")) value = argv[++k];
+    const min = spec.min ?? 0;
+    const expect = spec.expect ?? `an integer >= ${min}`;
+    if (value === undefined || value === "") throw new UsageError(`${program}: ${name} expects ${expect}, got nothing`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min) {
+      throw new UsageError(`${program}: ${name} expects ${expect}, got "${value}"`);
+    }
+    out[name] = Number(value);
+  }
+  return out;
+}

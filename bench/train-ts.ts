@@ -1,0 +1,106 @@
+/**
+ * One TypeScript training run of the article's network, in its own process so
+ * its peak RSS is its own. bench.ts spawns it; it also runs alone, e.g. for a
+ * CPU profile:
+ *
+ *   node --cpu-prof --cpu-prof-dir=output build/bench/train-ts.js --epochs 100
+ *
+ * Prints one JSON line on stdout (and a human summary on stderr).
+ */
+import { performance } from "node:perf_hooks";
+import { Matrix, NeuralNetwork } from "../src/index";
+import {
+  DEFAULT_EPOCHS,
+  LEARNING_RATE,
+  RECORD_EVERY,
+  UsageError,
+  articleData,
+  articleNetwork,
+  decisionGrid,
+  median,
+  parseFlags,
+  weightChecksum,
+} from "./common";
+
+const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--predict] [--help]
+  --epochs E   epochs (E + 1 passes over the 1400 training samples, like the article); default ${DEFAULT_EPOCHS}
+  --predict    after training, also time predict() on the 600 test points and a 200x200 grid`;
+
+/** Median milliseconds of one `predict(X)` call, after a few untimed warm-up calls. */
+function timePredict(nn: NeuralNetwork, X: Matrix, warmup: number, calls: number): number {
+  let sink = 0;
+  for (let k = 0; k < warmup; k++) sink += nn.predict(X).data[0];
+  const ms: number[] = [];
+  for (let k = 0; k < calls; k++) {
+    const t0 = performance.now();
+    sink += nn.predict(X).data[0];
+    ms.push(performance.now() - t0);
+  }
+  if (!Number.isFinite(sink)) throw new Error("predict returned a non-finite value");
+  return median(ms);
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help")) {
+    console.log(USAGE);
+    return;
+  }
+  const flags = parseFlags(argv, {
+    "--epochs": { kind: "int", min: 0, expect: "a non-negative integer (number of epochs)" },
+    "--predict": { kind: "bool" },
+  }, "train-ts");
+  const epochs = (flags["--epochs"] as number | undefined) ?? DEFAULT_EPOCHS;
+
+  const { X, split } = articleData();
+  const nn = articleNetwork();
+  const initialChecksum = weightChecksum(nn);
+
+  const t0 = performance.now();
+  const history = nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, LEARNING_RATE, epochs, { recordEvery: RECORD_EVERY });
+  const seconds = (performance.now() - t0) / 1000;
+  // Peak RSS of the process up to the end of training (kilobytes on Linux), before predict allocates anything.
+  const maxRssKB = process.resourceUsage().maxRSS;
+
+  let predict: { testRows: number; testMsPerCall: number; gridRows: number; gridMsPerCall: number } | undefined;
+  if (flags["--predict"]) {
+    const grid = decisionGrid(X);
+    predict = {
+      testRows: split.XTest.rows,
+      testMsPerCall: timePredict(nn, split.XTest, 10, 100),
+      gridRows: grid.rows,
+      gridMsPerCall: timePredict(nn, grid, 2, 9),
+    };
+  }
+
+  const last = history.last!;
+  const result = {
+    impl: "typescript",
+    epochs,
+    passes: epochs + 1,
+    nTrain: split.XTrain.rows,
+    seconds,
+    maxRssKB,
+    initialChecksum,
+    finalChecksum: weightChecksum(nn),
+    finalMse: last.mse,
+    finalAccuracy: last.accuracy,
+    history: { epochs: history.epochs, mse: history.mse, accuracy: history.accuracy },
+    predict,
+  };
+  process.stderr.write(
+    `train-ts: ${epochs} epochs in ${seconds.toFixed(2)} s, peak RSS ${(maxRssKB / 1024).toFixed(1)} MB, ` +
+      `epoch ${last.epoch} MSE ${last.mse.toFixed(6)} accuracy ${(last.accuracy * 100).toFixed(2)}%\n`,
+  );
+  process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+try {
+  main();
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`${e.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  throw e;
+}
