@@ -11,5 +11,8 @@ export { EpochRecord, TrainingHistory, formatRecord } from "./history";
 export { NeuralNetwork, NetworkOptions, NetworkJSON, TrainOptions } from "./network";
 export { gradientCheck, gradientVerdict, relativeError, GRADIENT_CHECK_THRESHOLDS, GradientCheckOptions, GradientCheckResult, GradientCheckEntry, GradientCheckRow, GradientVerdict, LayerGradientCheck } from "./gradient-check";
 export { formatDuration, formatProgress } from "./progress";
-export { Figure, CLASS_COLORS, SPECTRAL, Grid, datasetFigure, lineFigure, mseFigure, accuracyFigure, activationFigure, gridAround, classOneScore, decisionBoundaryFigure } from "./figures";
+export {
+  Figure, Series, Grid, BoundarySnapshot, CLASS_COLORS, SPECTRAL, datasetFigure, lineFigure, curvesFigure, stripFigure, mseFigure, accuracyFigure,
+  activationFigure, gridAround, classOneScore, decisionBoundaryFigure, boundaryAnimationFigure, networkDiagramFigure,
+} from "./figures";
 export { plotlyScript, escapeHtml, scriptJson, figureDiv, standaloneHtml } from "./html";

@@ -1,0 +1,253 @@
+import { VectorLike, toVector } from "./matrix";
+import { NeuralNetwork } from "./network";
+
+/**
+ * Gradient checking: compare the gradient backpropagation computes (from the
+ * network's CURRENT delta rules) with a central finite difference of the
+ * per-sample loss, for every weight and bias. If your hand derivation is
+ * wrong, the two disagree.
+ */
+
+export interface GradientCheckOptions {
+  /** Step of the central difference (L(w + eps) - L(w - eps)) / 2 eps. Default 1e-5. */
+  epsilon?: number;
+  /** Lower bound of the relative error's denominator, so two (near-)zero gradients don't divide by 0. Default 1e-8. */
+  floor?: number;
+  /** How many of the worst entries to list. Default 5. */
+  worst?: number;
+}
+
+export type GradientVerdict = "good" | "acceptable" | "suspicious" | "wrong";
+
+/**
+ * Upper bounds (exclusive) on the max relative error for each verdict, the
+ * rule of thumb from CS231n's notes on gradient checking, for double precision:
+ * below 1e-7 the derivation is right; below 1e-4 it is fine for losses with
+ * kinks (relu at 0) but a smooth network (sigmoid, tanh) should do better;
+ * below 1e-2 something is probably off; above that the gradient is wrong.
+ * Deep networks drift upwards a little (errors compound layer by layer).
+ */
+export const GRADIENT_CHECK_THRESHOLDS = { good: 1e-7, acceptable: 1e-4, suspicious: 1e-2 } as const;
+
+export function gradientVerdict(maxRelativeError: number): GradientVerdict {
+  const t = GRADIENT_CHECK_THRESHOLDS;
+  if (maxRelativeError < t.good) return "good";
+  if (maxRelativeError < t.acceptable) return "acceptable";
+  if (maxRelativeError < t.suspicious) return "suspicious";
+  return "wrong"; // also NaN, which fails every comparison above
+}
+
+/** One weight or bias: dL/dparam from backpropagation and from finite differences. */
+export interface GradientCheckEntry {
+  layer: number;
+  parameter: "weight" | "bias";
+  /** Input index of W_ij; 0 for a bias (b is treated as a 1 x nNeurons row). */
+  i: number;
+  /** Neuron index. */
+  j: number;
+  analytic: number;
+  numerical: number;
+  relativeError: number;
+}
+
+export interface LayerGradientCheck {
+  layer: number;
+  nInput: number;
+  nNeurons: number;
+  weights: { maxRelativeError: number };
+  bias: { maxRelativeError: number };
+  maxRelativeError: number;
+  verdict: GradientVerdict;
+}
+
+/** The plain-object form, one per layer, e.g. for `console.table` in a notebook. */
+export interface GradientCheckRow {
+  layer: number;
+  shape: string;
+  weightsMaxRelErr: number;
+  biasMaxRelErr: number;
+  verdict: GradientVerdict;
+}
+
+export interface GradientCheckResult {
+  epsilon: number;
+  floor: number;
+  layers: LayerGradientCheck[];
+  maxRelativeError: number;
+  verdict: GradientVerdict;
+  /** The largest relative errors, worst first. */
+  worst: GradientCheckEntry[];
+  rows: GradientCheckRow[];
+  /** A fixed-width table: one row per layer, then the worst entries. */
+  report(): string;
+}
+
+/** |a - n| / max(|a| + |n|, floor); a NaN or infinite gradient counts as infinitely wrong. */
+export function relativeError(analytic: number, numerical: number, floor: number): number {
+  const e = Math.abs(analytic - numerical) / Math.max(Math.abs(analytic) + Math.abs(numerical), floor);
+  return Number.isFinite(e) ? e : Infinity;
+}
+
+function positiveFinite(value: number, name: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new Error(`gradientCheck: ${name} must be a finite number > 0, got ${value}`);
+  }
+  return value;
+}
+
+export function gradientCheck(
+  network: NeuralNetwork,
+  x: VectorLike,
+  yOneHot: VectorLike,
+  options: GradientCheckOptions = {},
+): GradientCheckResult {
+  // Validate everything before touching a weight.
+  if (!(network instanceof NeuralNetwork)) throw new Error("gradientCheck: network must be a NeuralNetwork");
+  if (network.layers.length === 0) throw new Error("gradientCheck: network has no layers; call addLayer first");
+  const input = toVector(x, "gradientCheck: x");
+  if (input.length !== network.nInputs) {
+    throw new Error(`gradientCheck: x must have nInputs = ${network.nInputs} values, got ${input.length}`);
+  }
+  const target = toVector(yOneHot, "gradientCheck: yOneHot");
+  if (target.length !== network.nOutputs) {
+    throw new Error(`gradientCheck: yOneHot must have nOutputs = ${network.nOutputs} values, got ${target.length}`);
+  }
+  const epsilon = positiveFinite(options.epsilon ?? 1e-5, "options.epsilon");
+  const floor = positiveFinite(options.floor ?? 1e-8, "options.floor");
+  const nWorst = options.worst ?? 5;
+  if (!Number.isInteger(nWorst) || nWorst < 0) {
+    throw new Error(`gradientCheck: options.worst must be a non-negative integer, got ${nWorst}`);
+  }
+
+  const layers = network.layers;
+
+  // Analytic gradient, from the rules backpropagation really uses. Copy the
+  // deltas and each layer's input now: the forward passes below overwrite them.
+  network.computeDeltas(input, 0, target);
+  const deltas = layers.map((layer) => layer.delta.slice());
+  const inputs = layers.map((_, l) => (l === 0 ? input : layers[l - 1].lastActivation.slice()));
+
+  const output = new Float64Array(network.nOutputs);
+  const lossAt = (): number => {
+    output.set(network.forwardSample(input)); // a reused buffer: copy before anything else runs
+    return network.loss.value(output, target);
+  };
+
+  // Central difference on one entry of `values`, restoring the saved value
+  // exactly (w + eps - eps need not give back w bit for bit), even on a throw.
+  const numerical = (values: Float64Array, k: number): number => {
+    const saved = values[k];
+    try {
+      const plus = saved + epsilon;
+      const minus = saved - epsilon;
+      values[k] = plus;
+      const lossPlus = lossAt();
+      values[k] = minus;
+      const lossMinus = lossAt();
+      // Divide by the step actually taken, which rounding makes differ from 2 eps.
+      return (lossPlus - lossMinus) / (plus - minus);
+    } finally {
+      values[k] = saved;
+    }
+  };
+
+  const worst: GradientCheckEntry[] = [];
+  const consider = (entry: Omit<GradientCheckEntry, "relativeError">, error: number): void => {
+    if (worst.length === nWorst && (nWorst === 0 || error <= worst[worst.length - 1].relativeError)) return;
+    let at = worst.length;
+    while (at > 0 && worst[at - 1].relativeError < error) at--;
+    worst.splice(at, 0, { ...entry, relativeError: error });
+    if (worst.length > nWorst) worst.pop();
+  };
+
+  const results: LayerGradientCheck[] = [];
+  for (let l = 0; l < layers.length; l++) {
+    const layer = layers[l];
+    const delta = deltas[l];
+    const o = inputs[l];
+    const nOut = layer.nNeurons;
+    const W = layer.weights.data;
+    let weightsMax = 0;
+    for (let i = 0; i < layer.nInput; i++) {
+      for (let j = 0; j < nOut; j++) {
+        const analytic = -(o[i] * delta[j]); // delta = -dL/dz, z_j = sum_i o_i W_ij + b_j
+        const n = numerical(W, i * nOut + j);
+        const e = relativeError(analytic, n, floor);
+        if (e > weightsMax) weightsMax = e;
+        consider({ layer: l, parameter: "weight", i, j, analytic, numerical: n }, e);
+      }
+    }
+    let biasMax = 0;
+    for (let j = 0; j < nOut; j++) {
+      const analytic = -delta[j];
+      const n = numerical(layer.bias, j);
+      const e = relativeError(analytic, n, floor);
+      if (e > biasMax) biasMax = e;
+      consider({ layer: l, parameter: "bias", i: 0, j, analytic, numerical: n }, e);
+    }
+    const layerMax = Math.max(weightsMax, biasMax);
+    results.push({
+      layer: l,
+      nInput: layer.nInput,
+      nNeurons: nOut,
+      weights: { maxRelativeError: weightsMax },
+      bias: { maxRelativeError: biasMax },
+      maxRelativeError: layerMax,
+      verdict: gradientVerdict(layerMax),
+    });
+  }
+
+  // Leave lastActivation / error / delta as a plain computeDeltas would: the
+  // last forward pass above ran with a perturbed parameter.
+  network.computeDeltas(input, 0, target);
+
+  const maxRelativeError = Math.max(...results.map((r) => r.maxRelativeError));
+  const rows: GradientCheckRow[] = results.map((r) => ({
+    layer: r.layer,
+    shape: `${r.nInput}x${r.nNeurons}`,
+    weightsMaxRelErr: r.weights.maxRelativeError,
+    biasMaxRelErr: r.bias.maxRelativeError,
+    verdict: r.verdict,
+  }));
+  const verdict = gradientVerdict(maxRelativeError);
+  return {
+    epsilon,
+    floor,
+    layers: results,
+    maxRelativeError,
+    verdict,
+    worst,
+    rows,
+    report: () => renderReport(rows, worst, maxRelativeError, verdict, epsilon),
+  };
+}
+
+const sci = (v: number): string => (Number.isFinite(v) ? v.toExponential(2) : String(v));
+
+function renderReport(
+  rows: GradientCheckRow[],
+  worst: GradientCheckEntry[],
+  maxRelativeError: number,
+  verdict: GradientVerdict,
+  epsilon: number,
+): string {
+  const lines = [
+    `Gradient check (epsilon ${sci(epsilon)}): max relative error ${sci(maxRelativeError)} -> ${verdict}`,
+    `layer  shape      weights max rel err  bias max rel err  verdict`,
+  ];
+  for (const r of rows) {
+    lines.push(
+      `${String(r.layer).padStart(5)}  ${r.shape.padEnd(9)}  ${sci(r.weightsMaxRelErr).padStart(19)}  ${sci(r.biasMaxRelErr).padStart(16)}  ${r.verdict}`,
+    );
+  }
+  if (worst.length > 0) {
+    lines.push("", "worst entries:", `layer  parameter      analytic     numerical  rel err`);
+    for (const w of worst) {
+      const name = w.parameter === "weight" ? `W[${w.i}][${w.j}]` : `b[${w.j}]`;
+      lines.push(
+        `${String(w.layer).padStart(5)}  ${name.padEnd(9)}  ${sci(w.analytic).padStart(12)}  ${sci(w.numerical).padStart(12)}  ${sci(w.relativeError)}`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
