@@ -20,16 +20,13 @@ import {
 import { articleNetwork } from "./helpers";
 
 /*
- * Why two bounds for correct rules. The numerical gradient carries roundoff
- * noise of a few ulp(L) / epsilon: ~1e-11 absolute for MSE, up to ~1e-10 for
- * a cross-entropy of ~4. Deep sigmoid networks have many entries of ~1e-7,
- * where that noise alone is a relative error of ~1e-4 (measured worst with the
- * defaults over 100 seeds: 4.5e-5 on the article network). So with the
- * defaults we assert "never worse than acceptable" (< 1e-4), and with
- * floor 1e-3 -- every entry must agree to 1e-6 relative or 1e-9 absolute --
- * we assert < 1e-6 (measured worst 1.2e-7).
+ * Bounds for correct rules. With the default fourth-order stencil (h = 1e-3)
+ * every configuration must stay below 1e-6, as the issue asks. The textbook
+ * two-point difference (order 2, h = 1e-5) carries a rounding noise of about
+ * ulp(L) / h = 1e-11, which on the deep networks' ~1e-7 gradients reads as up
+ * to ~1e-4: we assert it never looks worse than "acceptable".
  */
-const STRICT: GradientCheckOptions = { floor: 1e-3 };
+const TEXTBOOK: GradientCheckOptions = { order: 2 };
 
 function network(sizes: number[], hidden: ActivationLike, output: ActivationLike, seed: number, loss?: LossLike): NeuralNetwork {
   const random = new SeededRandom(seed);
@@ -76,17 +73,15 @@ function expectCorrect(make: (seed: number) => { nn: NeuralNetwork; x: number[];
   for (const seed of seeds) {
     const { nn, x, y } = make(seed);
     const byDefault = gradientCheck(nn, x, y);
-    assert.ok(byDefault.maxRelativeError < 1e-4, `seed ${seed}: ${byDefault.report()}`);
-    assert.notEqual(byDefault.verdict, "suspicious");
-    assert.notEqual(byDefault.verdict, "wrong");
-    const strict = gradientCheck(nn, x, y, STRICT);
-    assert.ok(strict.maxRelativeError < 1e-6, `seed ${seed}, floor 1e-3: ${strict.report()}`);
+    assert.ok(byDefault.maxRelativeError < 1e-6, `seed ${seed}: ${byDefault.report()}`);
+    const textbook = gradientCheck(nn, x, y, TEXTBOOK);
+    assert.ok(textbook.maxRelativeError < 1e-4, `seed ${seed}, order 2: ${textbook.report()}`);
     errors.push(byDefault.maxRelativeError);
-    strictWorst = Math.max(strictWorst, strict.maxRelativeError);
+    strictWorst = Math.max(strictWorst, textbook.maxRelativeError);
   }
   errors.sort((a, b) => a - b);
   const measured = { typical: errors[Math.floor(errors.length / 2)], worst: errors[errors.length - 1] };
-  if (process.env.GRADIENT_CHECK_VERBOSE) console.log(`  median ${measured.typical.toExponential(2)}, worst ${measured.worst.toExponential(2)}; floor 1e-3 worst ${strictWorst.toExponential(2)}`);
+  if (process.env.GRADIENT_CHECK_VERBOSE) console.log(`  median ${measured.typical.toExponential(2)}, worst ${measured.worst.toExponential(2)}; order 2 worst ${strictWorst.toExponential(2)}`);
   return measured;
 }
 
@@ -116,16 +111,16 @@ test("correct rules: relu hidden layers away from the kink, 20 seeds", () => {
   let skipped = 0;
   expectCorrect((seed) => {
     // Finite differences straddling z = 0 see the kink, not the derivative:
-    // redraw the input until every hidden |z| is far above epsilon.
+    // redraw the input until every hidden |z| is far beyond the steps (2h times the inputs).
     const nn = network([2, 6, 5, 2], "relu", "sigmoid", seed);
     for (let attempt = 0; ; attempt++) {
       const s = sample(seed * 1000 + attempt);
       const zs = preActivations(nn, s.x).slice(0, -1);
-      if (zs.every((z) => z.every((v) => Math.abs(v) > 1e-3))) return { nn, ...s };
+      if (zs.every((z) => z.every((v) => Math.abs(v) > 3e-2))) return { nn, ...s };
       skipped++;
     }
   }, seeds(20));
-  assert.ok(skipped < 20, `resampled ${skipped} inputs`);
+  assert.ok(skipped < 200, `resampled ${skipped} inputs`);
 });
 
 test("correct rules: softmax-cross-entropy with a linear output layer", () => {
