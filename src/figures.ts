@@ -123,7 +123,8 @@ export function classOneScore(network: NeuralNetwork, grid: Grid): number[][] {
   return grid.ys.map((_, r) => grid.xs.map((__, c) => {
     const p0 = scores.get(r * n + c, 0);
     const p1 = scores.get(r * n + c, 1);
-    return p0 + p1 > 0 ? p1 / (p0 + p1) : 0.5;
+    // Four decimals are plenty for a colour and keep the figure's JSON small.
+    return p0 + p1 > 0 ? Math.round((p1 / (p0 + p1)) * 1e4) / 1e4 : 0.5;
   }));
 }
 
@@ -138,13 +139,13 @@ export function decisionBoundaryFigure(
   if (network.nOutputs !== 2 || network.nInputs !== 2) {
     throw new Error(`decisionBoundaryFigure: network must map 2 inputs to 2 outputs, got ${network.nInputs} -> ${network.nOutputs}`);
   }
-  const grid = gridAround(points, options.resolution ?? 200);
+  const grid = gridAround(points, options.resolution ?? 150);
   const z = classOneScore(network, grid);
   return {
     data: [
       { type: "contour", x: grid.xs, y: grid.ys, z, zmin: 0, zmax: 1, colorscale: SPECTRAL, ncontours: 25, contours: { coloring: "fill", showlines: false }, name: "class-1 score", colorbar: { title: { text: "score" } } } as Partial<Data>,
       { type: "contour", x: grid.xs, y: grid.ys, z, showscale: false, contours: { coloring: "none", start: 0.5, end: 0.5, size: 1 }, line: { color: "#333", width: 2 }, name: "0.5", hoverinfo: "skip" } as Partial<Data>,
-      ...classTraces(points, y, "decisionBoundaryFigure", 0.6),
+      ...classTraces(points, y, "decisionBoundaryFigure", 1),
     ],
     layout: { title: { text: options.title ?? "Decision boundary" }, ...AXES, width: 720, height: 560, legend: { x: 1.15, y: 1 } },
   };
@@ -206,7 +207,7 @@ export function boundaryAnimationFigure(grid: Grid, snapshots: BoundarySnapshot[
     ({ type: "contour", x: grid.xs, y: grid.ys, z, zmin: 0, zmax: 1, colorscale: SPECTRAL, ncontours: 25, contours: { coloring: "fill", showlines: false }, showscale: false }) as Partial<Data>;
   const frames = snapshots.map((s) => ({ name: String(s.epoch), data: [contour(s.z)] }));
   return {
-    data: [contour(snapshots[0].z), ...classTraces(points, y, "boundaryAnimationFigure", 0.6)],
+    data: [contour(snapshots[0].z), ...classTraces(points, y, "boundaryAnimationFigure", 1)],
     frames,
     layout: {
       title: { text: title },

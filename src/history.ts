@@ -41,4 +41,18 @@ export class TrainingHistory {
   toJSON(): { records: EpochRecord[] } {
     return { records: this.records.map((r) => ({ ...r })) };
   }
+
+  /** Rebuilds a history saved with `JSON.stringify(history)` (the object or its text). */
+  static fromJSON(json: { records: EpochRecord[] } | string): TrainingHistory {
+    const data = (typeof json === "string" ? JSON.parse(json) : json) as { records?: unknown } | null;
+    if (!data || !Array.isArray(data.records)) throw new Error("TrainingHistory.fromJSON: json must be { records: [{ epoch, mse, accuracy }, ...] }");
+    const history = new TrainingHistory();
+    data.records.forEach((r: Partial<EpochRecord>, i: number) => {
+      if (!Number.isInteger(r.epoch) || !Number.isFinite(r.mse) || !Number.isFinite(r.accuracy)) {
+        throw new Error(`TrainingHistory.fromJSON: records[${i}] must have an integer epoch and finite mse and accuracy`);
+      }
+      history.add({ epoch: r.epoch!, mse: r.mse!, accuracy: r.accuracy! });
+    });
+    return history;
+  }
 }
