@@ -10,6 +10,8 @@ import {
   formatDuration, formatProgress, formatRecord, makeMoons, mseFigure, setSeed, standaloneHtml, trainTestSplit,
 } from "../src/index";
 import type { Figure } from "../src/index";
+import { exportSvgsIfPossible } from "./export-svg";
+import { runNotebooks } from "./run-notebooks";
 
 interface Options {
   epochs: number;
@@ -76,7 +78,7 @@ function writeFigure(dir: string, name: string, figure: Figure): string {
   return file;
 }
 
-function main(): void {
+function main(): { options: Options; pages: string[] } | undefined {
   let parsed: Options | "help";
   try {
     parsed = parseArgs(process.argv.slice(2));
@@ -86,7 +88,7 @@ function main(): void {
   }
   if (parsed === "help") {
     console.log(USAGE);
-    return;
+    return undefined;
   }
   const options = parsed;
 
@@ -134,6 +136,28 @@ function main(): void {
   ];
   console.log(`figures: ${written.join(", ")}`);
   console.log(`final test accuracy: ${(final * 100).toFixed(2)}%`);
+  return { options, pages: written };
 }
 
-main();
+/**
+ * Then: SVG copies of the figures (where a Chromium is installed), and every
+ * notebook executed without Jupyter into <out>/notebooks/; the first failing
+ * cell stops the run with exit code 1 (notebook, cell and tslab's error text printed).
+ */
+async function svgsAndNotebooks(options: Options, pages: string[]): Promise<number> {
+  const svgs = await exportSvgsIfPossible(pages);
+  if (svgs.length > 0) console.log(`svg: ${svgs.join(", ")}`);
+  const results = await runNotebooks({ outDir: join(resolve(options.out), "notebooks") });
+  return results.some((r) => !r.ok) ? 1 : 0;
+}
+
+const done = main();
+if (done) {
+  svgsAndNotebooks(done.options, done.pages).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`reproduce: ${(e as Error).stack ?? String(e)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Matrix, TrainingHistory, datasetFigure, lineFigure, mseFigure, standaloneHtml } from "../src/index";
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "../scripts/chromium";
+import type { PageGlobals } from "../scripts/chromium";
+
+const HOSTILE = "</script><script>alert(1)</script>";
+const axes = { title: HOSTILE, xTitle: "x <b>bold</b> & \"quoted\"", yTitle: "y" };
+
+test("a title containing </script> cannot close the figure's script or the page title", () => {
+  const html = standaloneHtml([lineFigure([0, 1, 2], [1, 0, 1], axes)], HOSTILE);
+  assert.ok(!html.includes("<script>alert(1)"), "the raw title must not appear as markup");
+  assert.ok(html.includes("<title>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>"));
+  // Only the two scripts standaloneHtml writes: plotly.js and the figure.
+  assert.equal(html.match(/<script>/g)!.length, 2);
+});
+
+test("the hostile title renders one figure in Chromium and no dialog fires", { skip: chromiumAvailable() ? false : `no Chromium at ${CHROMIUM_PATH}` }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "html-test-"));
+  const browser = await launchChromium();
+  try {
+    const file = join(dir, "hostile.html");
+    writeFileSync(file, standaloneHtml([lineFigure([0, 1, 2], [1, 0, 1], axes)], HOSTILE));
+    const page = await openOffline(browser, file);
+    const census = await plotCensus(page.page);
+    const title = await page.page.evaluate(() => (globalThis as unknown as PageGlobals).document.title);
+    await page.page.waitForTimeout(100);
+    assert.deepEqual(census, { containers: 1, drawn: 1, missing: [] });
+    assert.deepEqual(page.dialogs, []);
+    assert.deepEqual(page.pageErrors.map((e) => e.message), []);
+    assert.equal(title, HOSTILE, "the title is shown as text");
+    await page.close();
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("figure builders reject mismatched and empty series with clear messages", () => {
+  const opts = { title: "T", xTitle: "x", yTitle: "y" };
+  assert.throws(() => lineFigure([1, 2], [1], opts), /lineFigure\("T"\): x and y must have the same length, got 2 and 1/);
+  assert.throws(() => lineFigure([], [], opts), /lineFigure\("T"\): x must be non-empty/);
+  assert.throws(() => datasetFigure([[0, 0], [1, 1], [2, 2]], [0, 1]), /datasetFigure: X and y must have the same length, got 3 rows and 2 labels/);
+  assert.throws(() => datasetFigure([], []), /datasetFigure: X must be a non-empty/);
+  assert.throws(() => datasetFigure(new Matrix(0, 2), []), /datasetFigure: X must be non-empty/);
+  assert.throws(() => datasetFigure([[0, 0, 0]], [0]), /datasetFigure: X must have 2 columns/);
+  assert.throws(() => mseFigure(new TrainingHistory()), /must be non-empty/);
+  assert.throws(() => standaloneHtml([], "none"), /standaloneHtml: figures must be non-empty/);
+});

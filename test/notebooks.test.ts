@@ -1,0 +1,46 @@
+/**
+ * Every notebooks/*.ipynb (found when the tests run) is executed without
+ * Jupyter, in a fresh Node process with tslab's converter and executor, like
+ * `npm run notebooks`; the executed copies go to output/notebooks/.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { basename } from "node:path";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../scripts/install-kernel";
+import { PLOTLY_MIME, cellSource, figureOutputs, formatFailure, listNotebooks, readNotebook, runNotebook } from "../scripts/notebook-runner";
+
+const notebooks = listNotebooks();
+
+if (notebooks.length === 0) {
+  test("notebooks", { skip: "no notebooks/*.ipynb" }, () => undefined);
+}
+
+for (const notebook of notebooks) {
+  test(`notebook ${basename(notebook)} uses the project kernel`, () => {
+    const spec = readNotebook(notebook).metadata.kernelspec as { name?: string; display_name?: string } | undefined;
+    assert.equal(spec?.name, KERNEL_NAME, "metadata.kernelspec.name (npm run kernel installs it)");
+    assert.equal(spec?.display_name, KERNEL_DISPLAY_NAME);
+  });
+
+  test(`notebook ${basename(notebook)} runs every cell and shows its figures`, { timeout: 30 * 60_000 }, async () => {
+    const result = await runNotebook(notebook);
+    assert.ok(result.ok, `\n${formatFailure(result)}`);
+    const executed = readNotebook(result.output);
+    const codeCells = executed.cells.filter((c) => c.cell_type === "code" && cellSource(c).trim());
+    assert.ok(codeCells.every((c) => typeof c.execution_count === "number"), "every non-empty code cell ran");
+
+    const figures = figureOutputs(executed);
+    const showsFigures = codeCells.some((c) => /\bshow\s*\(/.test(cellSource(c)));
+    if (showsFigures) assert.ok(figures.length >= 1, "a notebook that calls show() has at least one figure output");
+    figures.forEach((out, i) => {
+      const kinds = Object.keys(out.data).sort();
+      assert.deepEqual(kinds, [PLOTLY_MIME, "text/html", "text/plain"].sort(), `figure ${i + 1} is one bundle: Plotly JSON, HTML and text`);
+      const spec = out.data[PLOTLY_MIME] as { data?: unknown; layout?: unknown };
+      assert.ok(Array.isArray(spec.data) && typeof spec.layout === "object", `figure ${i + 1}: Plotly JSON has data and layout`);
+    });
+    if (figures.length > 0) {
+      // The notebook's HTML draws offline: plotly.js travels with its first figure.
+      assert.match(String(figures[0].data["text/html"]), /plotly\.js v\d/, "the first figure's HTML inlines plotly.js");
+    }
+  });
+}
