@@ -230,6 +230,12 @@ export function gradientCheck(
     verdict: r.verdict,
   }));
   const verdict = gradientVerdict(maxRelativeError);
+  // A relu has a kink at z = 0: a difference whose steps straddle it measures
+  // the jump, not the derivative, so a correct rule can read as wrong there.
+  const kinkNote =
+    verdict !== "good" && layers.some((layer) => layer.activation.name === "relu")
+      ? `note: relu has a kink at z = 0; entries whose steps (up to ${order === 4 ? "2h" : "h"} times the layer's input) cross it disagree even for a correct rule. Retry with a smaller step ({ epsilon: 1e-5 }) or another sample before blaming the derivation.`
+      : "";
   return {
     order,
     epsilon,
@@ -239,7 +245,7 @@ export function gradientCheck(
     verdict,
     worst,
     rows,
-    report: () => renderReport(rows, worst, maxRelativeError, verdict, `order ${order}, h ${sci(epsilon)}`),
+    report: () => renderReport(rows, worst, maxRelativeError, verdict, `order ${order}, h ${sci(epsilon)}`, kinkNote),
   };
 }
 
@@ -251,6 +257,7 @@ function renderReport(
   maxRelativeError: number,
   verdict: GradientVerdict,
   method: string,
+  note: string,
 ): string {
   const lines = [
     `Gradient check (${method}): max relative error ${sci(maxRelativeError)} -> ${verdict}`,
@@ -270,5 +277,6 @@ function renderReport(
       );
     }
   }
+  if (note) lines.push("", note);
   return lines.join("\n");
 }

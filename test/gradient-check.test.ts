@@ -147,6 +147,9 @@ test("at a relu kink the finite difference disagrees (why the relu test avoids |
   const nn = new NeuralNetwork().addLayer(new Layer(1, 1, "relu", [[1]], [0])).addLayer(new Layer(1, 1, "none", [[1]], [0]));
   const result = gradientCheck(nn, [0], [1]);
   assert.ok(result.layers[0].bias.maxRelativeError > 0.5, result.report());
+  assert.match(result.report(), /relu has a kink at z = 0/);
+  const smooth = new NeuralNetwork().addLayer(new Layer(1, 1, "tanh", [[1]], [0])).addLayer(new Layer(1, 1, "none", [[1]], [0]));
+  assert.doesNotMatch(gradientCheck(smooth, [0], [1]).report(), /kink/);
 });
 
 // --- wrong derivations must be caught ---------------------------------------
