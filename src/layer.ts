@@ -76,6 +76,8 @@ export class Layer {
   /**
    * The hot path: one sample read from `input[offset .. offset + nInput)`,
    * its output written to `out[outOffset ..]` (by default `lastActivation`).
+   * This is the readable reference; training runs an unrolled copy of it
+   * (fast-step.ts) only after checking that the copy gives the same bits.
    */
   forward(input: Float64Array, offset = 0, out: Float64Array = this.lastActivation, outOffset = 0): Float64Array {
     const nIn = this.nInput;

@@ -1,4 +1,5 @@
-import { DeltaRules, articleDeltaRules } from "./delta-rules";
+import { DeltaRules, articleDeltaRules, hiddenLayerDelta } from "./delta-rules";
+import { fusedStep } from "./fast-step";
 import { EpochRecord, TrainingHistory } from "./history";
 import { Layer } from "./layer";
 import { Activation, ActivationLike, ActivationName } from "./activation";
@@ -45,7 +46,11 @@ export class NeuralNetwork {
   private readonly _layers: Layer[] = [];
   readonly loss: Loss;
   readonly updateBias: boolean;
-  /** The output- and hidden-layer delta rules; replace them to try your own derivation. */
+  /**
+   * The output- and hidden-layer delta rules; replace them to try your own
+   * derivation. (With the article's hidden rule, training uses its fused copy
+   * in fast-step.ts; any other hidden rule is called as written.)
+   */
   deltaRules: DeltaRules = articleDeltaRules();
   /** A scratch row for the loss's probabilities, sized when the output layer is added. */
   private probabilities = new Float64Array(0);
@@ -142,7 +147,11 @@ export class NeuralNetwork {
     this.step(input, 0, target, learningRate);
   }
 
-  /** The unchecked step `train` runs 1400 times an epoch. */
+  /**
+   * The reference SGD step, unchecked: the delta rules from the output layer
+   * back, then every layer's update. `backpropagation` runs it, and so does
+   * `train` unless the fused copy (fast-step.ts) is known to match it.
+   */
   private step(input: Float64Array, inputOffset: number, target: Float64Array, learningRate: number): void {
     this.computeDeltas(input, inputOffset, target);
     const layers = this._layers;
@@ -169,7 +178,8 @@ export class NeuralNetwork {
    * The article's `train`: one-hot encodes the labels, then runs
    * maxEpochs + 1 passes over the training set (epochs 0..maxEpochs, as the
    * article's `range(max_epochs + 1)`), one sample at a time in order. Every
-   * `recordEvery` epochs it records the train MSE and the test accuracy.
+   * `recordEvery` epochs it records the train MSE and the test accuracy, and
+   * also at the last epoch, so `history.last` is always the final network.
    */
   train(
     XTrain: MatrixLike,
@@ -201,12 +211,15 @@ export class NeuralNetwork {
     const target = new Float64Array(nClasses);
     const history = new TrainingHistory();
     const nFeatures = trainX.cols;
+    target.set(targets.row(0));
+    const fast = this.fusedStepMatches(trainX.data, target, learningRate);
     for (let epoch = 0; epoch <= maxEpochs; epoch++) {
       for (let s = 0; s < trainX.rows; s++) {
-        target.set(targets.row(s));
-        this.step(trainX.data, s * nFeatures, target, learningRate);
+        for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
+        if (fast) fusedStep(this, trainX.data, s * nFeatures, target, learningRate);
+        else this.step(trainX.data, s * nFeatures, target, learningRate);
       }
-      if (epoch % recordEvery === 0) {
+      if (epoch % recordEvery === 0 || epoch === maxEpochs) {
         const record = {
           epoch,
           mse: meanSquaredError(this.probabilitiesOf(trainX), targets),
@@ -269,18 +282,44 @@ export class NeuralNetwork {
     return network;
   }
 
+  /**
+   * Whether the fused fast path may stand in for `step`: only with the
+   * article's hidden rule, and only if one step on two copies of this
+   * network, one per path, leaves the same bits. The probe is what lets a
+   * learner edit the reference code and see the edit take effect.
+   */
+  private fusedStepMatches(input: Float64Array, target: Float64Array, learningRate: number): boolean {
+    if (this.deltaRules.hidden !== hiddenLayerDelta) return false;
+    const copy = (): NeuralNetwork => {
+      const twin = new NeuralNetwork({ loss: this.loss, updateBias: this.updateBias });
+      twin.deltaRules = this.deltaRules;
+      for (const l of this._layers) twin.addLayer(new Layer(l.nInput, l.nNeurons, l.activation, l.weights, l.bias));
+      return twin;
+    };
+    const reference = copy();
+    const fused = copy();
+    reference.step(input, 0, target, learningRate);
+    fusedStep(fused, input, 0, target, learningRate);
+    const same = (a: Float64Array, b: Float64Array) => a.every((v, k) => Object.is(v, b[k]));
+    return reference._layers.every((l, i) => {
+      const f = fused._layers[i];
+      return same(l.weights.data, f.weights.data) && same(l.bias, f.bias) && same(l.delta, f.delta) && same(l.lastActivation, f.lastActivation);
+    });
+  }
+
   /** Network outputs turned into class scores by the loss (identity for MSE, softmax for cross-entropy). */
   probabilitiesOf(X: Matrix): Matrix {
-    const out = this.forwardBatch(X);
+    const nOut = this.nOutputs;
+    const out = new Matrix(X.rows, nOut);
     const p = this.probabilities;
-    for (let r = 0; r < out.rows; r++) {
-      const row = out.row(r);
-      this.loss.probabilities(row, p);
-      row.set(p);
+    for (let r = 0; r < X.rows; r++) {
+      this.loss.probabilities(this.forwardSample(X.data, r * X.cols), p);
+      out.data.set(p, r * nOut);
     }
     return out;
   }
 
+  /** One row of outputs per row of X; nothing is allocated per row. */
   private forwardBatch(X: Matrix): Matrix {
     const nOut = this.nOutputs;
     const out = new Matrix(X.rows, nOut);

@@ -83,6 +83,15 @@ test("updateBias: true matches NumPy with `layer.bias += layer.delta * learning_
   assert.notDeepEqual(Array.from(nn.layers[0].bias), numpy.initial.biases[0]);
 });
 
+test("history: every recordEvery epochs from 0, plus the last epoch", () => {
+  setSeed(6);
+  const tiny = { X: split.XTrain.selectRows([0, 1, 2]), y: Array.from(split.yTrain.subarray(0, 3)) };
+  assert.deepEqual(articleNetwork().train(tiny.X, tiny.X, tiny.y, tiny.y, 0.01, 25).epochs, [0, 10, 20, 25]);
+  assert.deepEqual(articleNetwork().train(tiny.X, tiny.X, tiny.y, tiny.y, 0.01, 20).epochs, [0, 10, 20]);
+  assert.deepEqual(articleNetwork().train(tiny.X, tiny.X, tiny.y, tiny.y, 0.01, 0).epochs, [0]);
+  setSeed(1);
+});
+
 test("the same seed gives bit-identical weights and histories", () => {
   const run = (seed: number) => {
     setSeed(seed);
