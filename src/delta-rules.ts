@@ -36,8 +36,9 @@ export const outputLayerDelta: OutputDeltaRule = (layer, target, loss) => {
 /**
  * Hidden layer J, followed by layer K:
  * error_j = sum_k W_jk delta_k (W of the NEXT layer), delta_j = error_j * f'(o_j).
- * (While a network uses this rule, its training step runs a fused copy of it,
- * `hiddenDeltaAndNextUpdate` in fast-step.ts, with the same results bit for bit.)
+ * (`train` runs a fused, faster copy of it, `hiddenDeltaAndNextUpdate` in
+ * fast-step.ts, only after checking the copy gives the same bits; edit this
+ * function and training runs your edit.)
  */
 export const hiddenLayerDelta: HiddenDeltaRule = (layer, next) => {
   const o = layer.lastActivation;
