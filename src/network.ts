@@ -1,5 +1,5 @@
 import { DeltaRules, articleDeltaRules, hiddenLayerDelta } from "./delta-rules";
-import { fusedStep } from "./fast-step";
+import { forwardUnrolled, fusedStep } from "./fast-step";
 import { EpochRecord, TrainingHistory } from "./history";
 import { Layer } from "./layer";
 import { Activation, ActivationLike, ActivationName } from "./activation";
@@ -52,6 +52,8 @@ export class NeuralNetwork {
    * in fast-step.ts; any other hidden rule is called as written.)
    */
   deltaRules: DeltaRules = articleDeltaRules();
+  /** True only inside `train`, once the probe showed the unrolled forward pass gives Layer.forward's bits. */
+  private unrolledForward = false;
   /** A scratch row for the loss's probabilities, sized when the output layer is added. */
   private probabilities = new Float64Array(0);
 
@@ -91,6 +93,11 @@ export class NeuralNetwork {
    */
   forwardSample(input: Float64Array, offset = 0): Float64Array {
     const layers = this._layers;
+    if (this.unrolledForward) {
+      let o = forwardUnrolled(layers[0], input, offset);
+      for (let l = 1; l < layers.length; l++) o = forwardUnrolled(layers[l], o, 0);
+      return o;
+    }
     let out = layers[0].forward(input, offset);
     for (let l = 1; l < layers.length; l++) out = layers[l].forward(out);
     return out;
@@ -208,11 +215,24 @@ export class NeuralNetwork {
     }
 
     const targets = oneHot(yTrain, nClasses);
-    const target = new Float64Array(nClasses);
     const history = new TrainingHistory();
+    const fast = this.fusedStepMatches(trainX.data, targets.row(0).slice(), learningRate);
+    this.unrolledForward = fast; // the evaluations below too
+    try {
+      this.trainEpochs(trainX, testX, targets, yTest, learningRate, maxEpochs, recordEvery, fast, history, options);
+    } finally {
+      this.unrolledForward = false;
+    }
+    return history;
+  }
+
+  private trainEpochs(
+    trainX: Matrix, testX: Matrix, targets: Matrix, yTest: ArrayLike<number>, learningRate: number,
+    maxEpochs: number, recordEvery: number, fast: boolean, history: TrainingHistory, options: TrainOptions,
+  ): void {
+    const nClasses = targets.cols;
     const nFeatures = trainX.cols;
-    target.set(targets.row(0));
-    const fast = this.fusedStepMatches(trainX.data, target, learningRate);
+    const target = new Float64Array(nClasses);
     for (let epoch = 0; epoch <= maxEpochs; epoch++) {
       for (let s = 0; s < trainX.rows; s++) {
         for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
@@ -230,7 +250,6 @@ export class NeuralNetwork {
       }
       options.onEpoch?.(epoch, maxEpochs);
     }
-    return history;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { RandomSource } from "./random";
+import { RandomSource, polarNormalPair } from "./random";
 
 const N = 624;
 const M = 397;
@@ -61,16 +61,10 @@ export class RandomState implements RandomSource {
       this.hasGauss = false;
       return this.gauss;
     }
-    let x1: number, x2: number, r2: number;
-    do {
-      x1 = 2 * this.random() - 1;
-      x2 = 2 * this.random() - 1;
-      r2 = x1 * x1 + x2 * x2;
-    } while (r2 >= 1 || r2 === 0);
-    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
-    this.gauss = f * x1;
+    const [z, next] = polarNormalPair(() => this.random());
+    this.gauss = next;
     this.hasGauss = true;
-    return f * x2;
+    return z;
   }
 
   /** A uniform integer in [0, max], by masked rejection as NumPy's `random_interval` does. */

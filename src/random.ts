@@ -32,23 +32,33 @@ export class SeededRandom implements RandomSource {
     return this.uniform();
   }
 
-  /** Marsaglia's polar method: two uniforms give two normals; the second is kept for the next call. */
+  /** Two normals per polar draw; the second is kept for the next call. */
   normal(): number {
     if (this.cachedNormal !== null) {
       const z = this.cachedNormal;
       this.cachedNormal = null;
       return z;
     }
-    let x1: number, x2: number, r2: number;
-    do {
-      x1 = 2 * this.uniform() - 1;
-      x2 = 2 * this.uniform() - 1;
-      r2 = x1 * x1 + x2 * x2;
-    } while (r2 >= 1 || r2 === 0);
-    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
-    this.cachedNormal = f * x1;
-    return f * x2;
+    const [z, next] = polarNormalPair(this.uniform);
+    this.cachedNormal = next;
+    return z;
   }
+}
+
+/**
+ * Marsaglia's polar method, as NumPy's legacy gauss: draw (x1, x2) uniform in
+ * the unit disc, f = sqrt(-2 ln(r^2) / r^2); returns [f x2, f x1] (NumPy hands
+ * out f x2 first and caches f x1).
+ */
+export function polarNormalPair(uniform: () => number): [number, number] {
+  let x1: number, x2: number, r2: number;
+  do {
+    x1 = 2 * uniform() - 1;
+    x2 = 2 * uniform() - 1;
+    r2 = x1 * x1 + x2 * x2;
+  } while (r2 >= 1 || r2 === 0);
+  const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+  return [f * x2, f * x1];
 }
 
 let globalRandom: RandomSource = new SeededRandom(DEFAULT_SEED);
