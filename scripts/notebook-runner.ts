@@ -126,6 +126,8 @@ export interface ExecuteOptions {
   /** Called with progress lines ("[cell 3] ok (120 ms)") and, if `echo`, the cells' output. */
   log?: (line: string) => void;
   echo?: boolean;
+  /** Run every code cell twice in a row (the outputs kept are the second run's): re-running a cell must be safe. */
+  repeatCells?: boolean;
 }
 
 /**
@@ -250,9 +252,12 @@ export async function executeNotebookHere(input: string, output: string, options
     const watchdog = options.cellTimeout
       ? new Worker(`const { workerData } = require("node:worker_threads"); setTimeout(() => process.kill(workerData.pid, "SIGINT"), workerData.ms);`, { eval: true, workerData: { pid: process.pid, ms: options.cellTimeout * 1000 } })
       : null;
-    let ok: boolean;
+    let ok = true;
     try {
-      ok = await executor.execute(cellSource(cell));
+      for (let run = options.repeatCells ? 2 : 1; ok && run > 0; run--) {
+        if (run === 1) cell.outputs.length = 0; // keep the last run's outputs
+        ok = await executor.execute(cellSource(cell));
+      }
     } catch (e) {
       ok = false; // converter or executor internal error
       errorCalls.push([e]);
@@ -299,13 +304,15 @@ export interface RunOptions {
   /** Progress lines from the child ("[cell 3] ok (120 ms)"), and its echoed output if `echo`. */
   onLine?: (line: string) => void;
   echo?: boolean;
+  /** Run every code cell twice in a row. */
+  repeatCells?: boolean;
 }
 
 /** Executes `notebook` in a fresh Node process (cwd = repository root) and writes `<outDir>/<name>.ipynb`. */
 export function runNotebook(notebook: string, options: RunOptions = {}): Promise<NotebookResult> {
   const input = resolve(notebook);
   const output = join(resolve(options.outDir ?? join(repoRoot, "output", "notebooks")), basename(input));
-  const args = ["--child", input, output, "--cell-timeout", String(options.cellTimeout ?? 600), ...(options.echo ? ["--echo"] : [])];
+  const args = ["--child", input, output, "--cell-timeout", String(options.cellTimeout ?? 600), ...(options.echo ? ["--echo"] : []), ...(options.repeatCells ? ["--repeat-cells"] : [])];
   return new Promise((resolvePromise) => {
     const child = fork(__filename, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe", "ipc"] });
     let result: NotebookResult | undefined;
@@ -340,7 +347,7 @@ async function childMain(argv: string[]): Promise<void> {
   const cellTimeout = Number(argv[argv.indexOf("--cell-timeout") + 1] ?? 0) || 0;
   let result: NotebookResult;
   try {
-    result = await executeNotebookHere(input, output, { cellTimeout, echo: argv.includes("--echo") });
+    result = await executeNotebookHere(input, output, { cellTimeout, echo: argv.includes("--echo"), repeatCells: argv.includes("--repeat-cells") });
   } catch (e) {
     const err = e as Error;
     result = {

@@ -44,3 +44,15 @@ for (const notebook of notebooks) {
     }
   });
 }
+
+// Learners re-run cells. Running each cell twice in a row must not fail (no
+// duplicated layers, no redeclaration trouble); the notebooks' own checks
+// (e.g. 03's by-hand comparison of one backpropagation step) then also catch
+// a cell that silently keeps training an old network. 07 is left out: it
+// trains fourteen networks and would double CI's longest step.
+for (const notebook of notebooks.filter((n) => !/07-/.test(basename(n)))) {
+  test(`notebook ${basename(notebook)} survives running every cell twice`, { timeout: 30 * 60_000 }, async () => {
+    const result = await runNotebook(notebook, { repeatCells: true, outDir: "output/notebooks-repeated" });
+    assert.ok(result.ok, `\n${formatFailure(result)}`);
+  });
+}
