@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Layer, NeuralNetwork } from "../src/index";
@@ -17,4 +18,14 @@ export function articleNetwork(): NeuralNetwork {
   nn.addLayer(new Layer(50, 25, "sigmoid"));
   nn.addLayer(new Layer(25, 2, "sigmoid"));
   return nn;
+}
+
+/** Largest |actual - expected| / |expected| over two equally long arrays. */
+export function maxRelDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  assert.equal(actual.length, expected.length);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), 1e-300));
+  }
+  return worst;
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Layer, Matrix, NeuralNetwork, RandomState, SeededRandom, makeMoons, setSeed, trainTestSplit } from "../src/index";
-import { articleNetwork, readFixture } from "./helpers";
+import { articleNetwork, maxRelDiff, readFixture } from "./helpers";
 
 interface HistoryFixture {
   seed: number;
@@ -23,15 +23,6 @@ function networkFromFixture(options: { updateBias?: boolean } = {}): NeuralNetwo
   const nn = new NeuralNetwork(options);
   numpy.architecture.forEach(([nIn, nOut], l) => nn.addLayer(new Layer(nIn, nOut, "sigmoid", numpy.initial.weights[l], numpy.initial.biases[l])));
   return nn;
-}
-
-function maxRelDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  assert.equal(actual.length, expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) {
-    worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), 1e-300));
-  }
-  return worst;
 }
 
 test("NumPy's generator seeded like np.random.seed(7) gives the fixture's initial weights", () => {

@@ -25,7 +25,7 @@ import {
   trainTestSplit,
 } from "../src/index";
 import { forwardUnrolled, fusedStep } from "../src/fast-step";
-import { readFixture } from "./helpers";
+import { maxRelDiff, readFixture } from "./helpers";
 
 const { X, y } = makeMoons();
 const split = trainTestSplit(X, y);
@@ -48,15 +48,6 @@ function build(config: Config, seed: number, reference: boolean): NeuralNetwork 
   }
   if (reference) nn.deltaRules.hidden = referenceHidden;
   return nn;
-}
-
-function maxRelDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  assert.equal(actual.length, expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) {
-    worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), 1e-300));
-  }
-  return worst;
 }
 
 const softsign: Activation = { name: "softsign", fn: (z) => z / (1 + Math.abs(z)), derivative: (o) => (1 - Math.abs(o)) ** 2 };
