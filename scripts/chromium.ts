@@ -12,6 +12,7 @@ import type { Browser, Page } from "playwright-core";
 /** The little of the DOM that page.evaluate callbacks here use (the project compiles without lib "dom"). */
 export interface DomElement {
   id: string;
+  textContent: string | null;
   querySelector(selector: string): DomElement | null;
 }
 export interface PageGlobals {

@@ -153,10 +153,27 @@ function patchJupyter(tslabDist: string): void {
     return origServerExecute.call(this, sock, msg);
   };
   const origImpl = handler.handleExecuteImpl;
-  handler.handleExecuteImpl = function (req, ...rest) {
+  handler.handleExecuteImpl = async function (req, ...rest) {
+    // tslab starts the next queued cell in a microtask, before the previous
+    // cell's execute_reply and idle status leave; one turn of the event loop
+    // lets them out, so a long cell does not keep the one before it at In [*].
+    await new Promise((r) => setImmediate(r));
     inputSenders.get(req)?.(this.execCount + 1); // tslab increments execCount right after this
     return origImpl.call(this, req, ...rest);
   };
+  // A page that (re)connects asks for kernel_info and has no plotly.js yet:
+  // let the next figure carry it again (see src/display.ts).
+  const origShell = (server as unknown as { handleShellMessage?: (this: ServerLike, sock: unknown, ...args: Buffer[]) => Promise<void> }).handleShellMessage;
+  if (typeof origShell === "function") {
+    (server as unknown as { handleShellMessage: typeof origShell }).handleShellMessage = function (sock, ...args) {
+      if (args.some((frame) => Buffer.isBuffer(frame) && frame.includes('"kernel_info_request"'))) {
+        (globalThis as unknown as Record<symbol, boolean>)[Symbol.for("backprop-moons.plotlySent")] = false;
+      }
+      return origShell.call(this, sock, ...args);
+    };
+  } else {
+    warn("tslab's ZmqServer.handleShellMessage not found; figures after a page reload may need Restart & Run All");
+  }
   const origHandle = handler.handleExecute;
   handler.handleExecute = async function (req, writeStream, writeDisplayData) {
     let stderr = "";

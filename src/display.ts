@@ -34,24 +34,30 @@ export function displayBundle(bundle: MimeBundle, options: { displayId?: string;
   );
 }
 
-let plotlySent = false;
+/**
+ * Whether plotly.js already went out with a figure. A global, not a module
+ * variable, so the kernel launcher can reset it when a page (re)connects:
+ * a freshly opened page has no window.Plotly until a figure brings it again.
+ */
+const PLOTLY_SENT = Symbol.for("backprop-moons.plotlySent");
+const flags = globalThis as unknown as Record<symbol, boolean | undefined>;
 
 /**
  * Shows a Plotly figure as ONE output: the Plotly MIME type (JupyterLab with
  * the plotly extension, VS Code), HTML that draws offline (plotly.js is
- * inlined with the first figure of the kernel session; later figures reuse
- * window.Plotly), and a text summary.
+ * inlined with the first figure after the page connected to the kernel;
+ * later figures reuse window.Plotly), and a text summary.
  */
 export function show(figure: Figure): void {
   const title = figure.layout.title;
   const name = typeof title === "string" ? title : title?.text ?? "figure";
-  const html = (plotlySent ? "" : `<script>${plotlyScript()}</script>\n`) + figureDiv(figure);
+  const html = (flags[PLOTLY_SENT] ? "" : `<script>${plotlyScript()}</script>\n`) + figureDiv(figure);
   displayBundle({
     "application/vnd.plotly.v1+json": { data: figure.data, layout: figure.layout, ...(figure.config ? { config: figure.config } : {}), ...(figure.frames ? { frames: figure.frames } : {}) },
     "text/html": html,
     "text/plain": `<Plotly figure: ${name}, ${figure.data.length} trace(s)>`,
   });
-  plotlySent = true;
+  flags[PLOTLY_SENT] = true;
 }
 
 /** A text output that can be rewritten in place: the first `update` creates it, later ones replace it. */

@@ -21,16 +21,29 @@ export function scriptJson(value: unknown): string {
 
 let nextId = 0;
 
+/** What a figure's <div> says until plotly.js draws over it (and all it shows where scripts never run). */
+const NOT_DRAWN =
+  "This Plotly figure is drawn by a script. If this text stays, the page did not run it: " +
+  "in Jupyter, trust the notebook (File > Trust Notebook) or run it from the top (Kernel > Restart & Run All).";
+const NO_PLOTLY =
+  "plotly.js is not loaded in this page (it travels with the first figure of a kernel session). " +
+  "Run the notebook from the top: Kernel > Restart & Run All.";
+
 /**
- * A <div> plus the script that draws `figure` into it with `window.Plotly`
- * (which the page must already have). Frames, if any, are added for animations.
+ * A <div> plus the script that draws `figure` into it with `window.Plotly`.
+ * The script waits a few seconds for plotly.js, which may come with a figure
+ * further down the page, and says so in the <div> if it never arrives.
+ * Frames, if any, are added for animations.
  */
 export function figureDiv(figure: Figure, id = `plot-${Date.now().toString(36)}-${nextId++}`): string {
   const height = typeof figure.layout.height === "number" ? `${figure.layout.height}px` : "450px";
   return [
-    `<div id="${escapeHtml(id)}" class="plotly-figure" style="width:100%;max-width:${escapeHtml(String(figure.layout.width ?? 720))}px;height:${height}"></div>`,
-    `<script>(function(){var f=${scriptJson(figure)};var el=document.getElementById(${scriptJson(id)});`,
-    `window.Plotly.newPlot(el,f.data,f.layout,Object.assign({responsive:true},f.config||{})).then(function(){if(f.frames){return window.Plotly.addFrames(el,f.frames);}});})();</script>`,
+    `<div id="${escapeHtml(id)}" class="plotly-figure" style="width:100%;max-width:${escapeHtml(String(figure.layout.width ?? 720))}px;height:${height}">`,
+    `<p style="font:13px sans-serif;color:#777;padding:1em">${escapeHtml(NOT_DRAWN)}</p></div>`,
+    `<script>(function(){var f=${scriptJson(figure)};var el=document.getElementById(${scriptJson(id)});var tries=0;`,
+    `function draw(){if(!window.Plotly){if(++tries<100){setTimeout(draw,100);}else{el.firstChild.textContent=${scriptJson(NO_PLOTLY)};}return;}`,
+    `el.textContent="";window.Plotly.newPlot(el,f.data,f.layout,Object.assign({responsive:true},f.config||{})).then(function(){if(f.frames){return window.Plotly.addFrames(el,f.frames);}});}`,
+    `draw();})();</script>`,
   ].join("\n");
 }
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Matrix, TrainingHistory, datasetFigure, lineFigure, mseFigure, standaloneHtml } from "../src/index";
+import { Matrix, TrainingHistory, datasetFigure, figureDiv, lineFigure, mseFigure, plotlyScript, standaloneHtml } from "../src/index";
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "../scripts/chromium";
 import type { PageGlobals } from "../scripts/chromium";
 
@@ -49,4 +49,28 @@ test("figure builders reject mismatched and empty series with clear messages", (
   assert.throws(() => datasetFigure([[0, 0, 0]], [0]), /datasetFigure: X must have 2 columns/);
   assert.throws(() => mseFigure(new TrainingHistory()), /must be non-empty/);
   assert.throws(() => standaloneHtml([], "none"), /standaloneHtml: figures must be non-empty/);
+});
+
+test("a figure waits for plotly.js further down the page, and says so in its <div> when it never comes", { skip: chromiumAvailable() ? false : `no Chromium at ${CHROMIUM_PATH}` }, async () => {
+  // What a saved notebook can look like: a figure above the output that carries plotly.js, or none at all.
+  const dir = mkdtempSync(join(tmpdir(), "html-test-"));
+  const browser = await launchChromium();
+  try {
+    const fig = lineFigure([0, 1], [1, 0], { title: "t", xTitle: "x", yTitle: "y" });
+    const late = join(dir, "late.html");
+    writeFileSync(late, `<!DOCTYPE html><html><body>${figureDiv(fig, "first")}<script>${plotlyScript()}</script>${figureDiv(fig, "second")}</body></html>`);
+    const page = await openOffline(browser, late);
+    assert.deepEqual(await plotCensus(page.page), { containers: 2, drawn: 2, missing: [] });
+    await page.close();
+
+    const none = join(dir, "none.html");
+    writeFileSync(none, `<!DOCTYPE html><html><body>${figureDiv(fig, "lonely")}</body></html>`);
+    const bare = await openOffline(browser, none);
+    await bare.page.waitForFunction(() => /not loaded in this page/.test((globalThis as unknown as PageGlobals).document.querySelectorAll("#lonely")[0].textContent ?? ""), undefined, { timeout: 20_000 });
+    assert.deepEqual(bare.pageErrors.map((e) => e.message), []);
+    await bare.close();
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
