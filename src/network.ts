@@ -215,41 +215,33 @@ export class NeuralNetwork {
     }
 
     const targets = oneHot(yTrain, nClasses);
+    const target = new Float64Array(nClasses);
+    const nFeatures = trainX.cols;
     const history = new TrainingHistory();
     const fast = this.fusedStepMatches(trainX.data, targets.row(0).slice(), learningRate);
     this.unrolledForward = fast; // the evaluations below too
     try {
-      this.trainEpochs(trainX, testX, targets, yTest, learningRate, maxEpochs, recordEvery, fast, history, options);
+      for (let epoch = 0; epoch <= maxEpochs; epoch++) {
+        for (let s = 0; s < trainX.rows; s++) {
+          for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
+          if (fast) fusedStep(this, trainX.data, s * nFeatures, target, learningRate);
+          else this.step(trainX.data, s * nFeatures, target, learningRate);
+        }
+        if (epoch % recordEvery === 0 || epoch === maxEpochs) {
+          const record = {
+            epoch,
+            mse: meanSquaredError(this.probabilitiesOf(trainX), targets),
+            accuracy: accuracy(this.forwardBatch(testX), yTest),
+          };
+          history.add(record);
+          options.onRecord?.(record);
+        }
+        options.onEpoch?.(epoch, maxEpochs);
+      }
     } finally {
       this.unrolledForward = false;
     }
     return history;
-  }
-
-  private trainEpochs(
-    trainX: Matrix, testX: Matrix, targets: Matrix, yTest: ArrayLike<number>, learningRate: number,
-    maxEpochs: number, recordEvery: number, fast: boolean, history: TrainingHistory, options: TrainOptions,
-  ): void {
-    const nClasses = targets.cols;
-    const nFeatures = trainX.cols;
-    const target = new Float64Array(nClasses);
-    for (let epoch = 0; epoch <= maxEpochs; epoch++) {
-      for (let s = 0; s < trainX.rows; s++) {
-        for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
-        if (fast) fusedStep(this, trainX.data, s * nFeatures, target, learningRate);
-        else this.step(trainX.data, s * nFeatures, target, learningRate);
-      }
-      if (epoch % recordEvery === 0 || epoch === maxEpochs) {
-        const record = {
-          epoch,
-          mse: meanSquaredError(this.probabilitiesOf(trainX), targets),
-          accuracy: accuracy(this.forwardBatch(testX), yTest),
-        };
-        history.add(record);
-        options.onRecord?.(record);
-      }
-      options.onEpoch?.(epoch, maxEpochs);
-    }
   }
 
   /**
