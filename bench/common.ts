@@ -109,27 +109,6 @@ export function writeDataFile(path: string, split: Split, nn: NeuralNetwork): vo
   writeFileSync(path, "# backprop-moons bench data v1 (see bench/common.ts writeDataFile)\n" + parts.join("\n") + "\n");
 }
 
-/** A 200 x 200 grid over the data range padded by 0.5 (the article's decision-boundary plot). */
-export function decisionGrid(X: Matrix, n = 200): Matrix {
-  let min0 = Infinity, max0 = -Infinity, min1 = Infinity, max1 = -Infinity;
-  for (let r = 0; r < X.rows; r++) {
-    const a = X.get(r, 0), b = X.get(r, 1);
-    if (a < min0) min0 = a;
-    if (a > max0) max0 = a;
-    if (b < min1) min1 = b;
-    if (b > max1) max1 = b;
-  }
-  min0 -= 0.5; max0 += 0.5; min1 -= 0.5; max1 += 0.5;
-  const grid = new Matrix(n * n, 2);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      grid.set(i * n + j, 0, min0 + ((max0 - min0) * j) / (n - 1));
-      grid.set(i * n + j, 1, min1 + ((max1 - min1) * i) / (n - 1));
-    }
-  }
-  return grid;
-}
-
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   const s = [...values].sort((a, b) => a - b);

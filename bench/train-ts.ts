@@ -8,7 +8,7 @@
  * Prints one JSON line on stdout (and a human summary on stderr).
  */
 import { performance } from "node:perf_hooks";
-import { Matrix, NeuralNetwork } from "../src/index";
+import { Matrix, NeuralNetwork, gridAround } from "../src/index";
 import {
   DEFAULT_EPOCHS,
   LEARNING_RATE,
@@ -16,7 +16,6 @@ import {
   UsageError,
   articleData,
   articleNetwork,
-  decisionGrid,
   median,
   parseFlags,
   weightChecksum,
@@ -64,7 +63,7 @@ function main(): void {
 
   let predict: { testRows: number; testMsPerCall: number; gridRows: number; gridMsPerCall: number } | undefined;
   if (flags["--predict"]) {
-    const grid = decisionGrid(X);
+    const grid = gridAround(X, 200).points; // the decision-boundary grid, 200 x 200
     predict = {
       testRows: split.XTest.rows,
       testMsPerCall: timePredict(nn, split.XTest, 10, 100),
