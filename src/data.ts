@@ -21,12 +21,16 @@ function assertSeed(value: number, name: string, fn: string): void {
   }
 }
 
-/** `np.linspace(0, stop, n)`: i * step, with the last point pinned to `stop` as NumPy does. */
+/**
+ * `np.linspace(0, stop, n)`: i * step, with the last point pinned to `stop` as
+ * NumPy does. One point is just [0] (NumPy never divides by n - 1 = 0).
+ */
 function linspace(stop: number, n: number): Float64Array {
   const out = new Float64Array(n);
+  if (n === 1) return out;
   const step = stop / (n - 1);
   for (let i = 0; i < n; i++) out[i] = i * step;
-  if (n > 1) out[n - 1] = stop;
+  out[n - 1] = stop;
   return out;
 }
 

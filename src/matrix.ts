@@ -28,13 +28,6 @@ export class Matrix {
     return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
 
-  /** Column j as a new array. */
-  column(j: number): number[] {
-    const out = new Array<number>(this.rows);
-    for (let i = 0; i < this.rows; i++) out[i] = this.data[i * this.cols + j];
-    return out;
-  }
-
   get shape(): [number, number] {
     return [this.rows, this.cols];
   }

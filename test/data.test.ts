@@ -70,19 +70,29 @@ test("trainTestSplit() gives scikit-learn's 1400/600 split in the same order", (
   assert.deepEqual(Array.from(split.yTest), fixture.yTest);
 });
 
-test("other sizes, noise levels and seeds match scikit-learn too", () => {
-  for (const c of fixture.extraCases) {
-    if (c.kind === "make_moons") {
-      const { X, y } = makeMoons(c.params.n_samples, c.params.noise, c.params.random_state);
-      assert.ok(maxAbsDiff(X, c.X!) <= 1e-12, JSON.stringify(c.params));
-      assert.deepEqual(Array.from(y), c.y);
-    } else {
-      const n = c.params.n!;
-      const ids = Array.from({ length: n }, (_, i) => [i]);
-      const split = trainTestSplit(ids, new Array(n).fill(0), c.params.test_size, c.params.random_state);
-      assert.deepEqual(split.XTrain.column(0), c.trainIndex);
-      assert.deepEqual(split.XTest.column(0), c.testIndex);
-    }
+test("every size from 2 to 10, odd sizes, other noise levels and seeds match scikit-learn too", () => {
+  const cases = fixture.extraCases.filter((c) => c.kind === "make_moons");
+  const sizes = new Set(cases.map((c) => c.params.n_samples));
+  for (let n = 2; n <= 10; n++) assert.ok(sizes.has(n), `the fixture has no make_moons case with n_samples = ${n}`);
+  for (const c of cases) {
+    const { X, y } = makeMoons(c.params.n_samples, c.params.noise, c.params.random_state);
+    assert.ok(maxAbsDiff(X, c.X!) <= 1e-12, JSON.stringify(c.params));
+    assert.deepEqual(Array.from(y), c.y, JSON.stringify(c.params));
+  }
+  // The issue's example, written out: make_moons(2, noise=0, random_state=1).
+  assert.deepEqual(makeMoons(2, 0, 1).X.toArray(), [[1, 0], [0, 0.5]]);
+});
+
+test("trainTestSplit picks scikit-learn's rows for other sizes, fractions and seeds", () => {
+  const cases = fixture.extraCases.filter((c) => c.kind === "train_test_split");
+  assert.ok(cases.length >= 5);
+  for (const c of cases) {
+    const n = c.params.n!;
+    const ids = Array.from({ length: n }, (_, i) => [i]);
+    const split = trainTestSplit(ids, new Array(n).fill(0), c.params.test_size, c.params.random_state);
+    const firstColumn = (m: Matrix): number[] => m.toArray().map((row) => row[0]);
+    assert.deepEqual(firstColumn(split.XTrain), c.trainIndex, JSON.stringify(c.params));
+    assert.deepEqual(firstColumn(split.XTest), c.testIndex, JSON.stringify(c.params));
   }
 });
 
