@@ -11,7 +11,7 @@
  * (up to the last bits of exp(): glibc vs V8). Biases are never updated, as
  * in the article. Prints one JSON line: timing, peak RSS and the history.
  * It is the straightforward loop, the way a C programmer writes the article's
- * step; gcc -O2 vectorises the forward and update loops.
+ * step (gcc 12 -O2 does not vectorise its loops: checked with -fopt-info-vec).
  */
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
