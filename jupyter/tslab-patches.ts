@@ -1,50 +1,22 @@
 /**
- * The project's Jupyter kernel: the project's own tslab (node_modules/tslab,
- * the same code as `node_modules/.bin/tslab kernel`) started from the
- * repository root, with four fixes. The kernelspec written by
- * `npm run kernel` runs
- *
- *     node <repo>/build/scripts/tslab-kernel.js {connection_file}
- *
- * 1. cwd = repository root, whatever folder the notebook is in: tslab only
- *    compiles imports under its root (the kernel's cwd), so cells can
- *    `import { ... } from "./src/index"`.
- * 2. iopub never loses output. zeromq.js 6 sends at most 512 messages
- *    synchronously, defers the next one to the event loop and throws EBUSY
- *    for any send before that: inside a synchronous training loop the
- *    progress line froze and then output was silently dropped. With
- *    sendTimeout 0 every iopub send is handed to ZeroMQ's I/O thread at
- *    once (so live progress reaches the browser while a synchronous cell
- *    runs), the high-water mark is unlimited, and a send that still finds
- *    the socket busy is queued instead of thrown.
- * 3. A failing cell's execute_reply carries ename/evalue/traceback (tslab's
- *    stderr text), so `jupyter nbconvert --execute` and other clients show
- *    the error instead of an empty message.
- * 4. execute_input is published, so clients record execution counts.
- *
- * Every fix checks that the tslab/zeromq internal it patches exists; if a
- * future version changes them, the kernel still starts (stock behaviour)
- * and says which fix was skipped on stderr (the Jupyter server's log).
+ * The kernel launcher's fixes to tslab and zeromq, applied at runtime by
+ * patching their prototypes (see jupyter/tslab-kernel.ts for the list).
+ * Every fix checks that the internal it patches exists; if a future version
+ * changes it, the kernel still starts (stock behaviour) and says which fix
+ * was skipped on stderr (the Jupyter server's log).
  */
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-
-/** The nearest folder at or above `start` that has node_modules/tslab. */
-export function findRepoRoot(start: string): string {
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "node_modules", "tslab", "package.json"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`tslab-kernel: no node_modules/tslab at or above ${start}; run npm ci in the repository first`);
-  }
-}
+import { join } from "node:path";
+import { kernelState } from "../src/display";
+import { errorFields } from "./cell-errors";
 
 type Send = (this: unknown, msg: unknown) => Promise<void>;
 interface PublisherProto { send: Send; bind(this: PublisherLike, address: string): Promise<void> }
 interface PublisherLike { sendTimeout: number; sendHighWaterMark: number }
 
-const warn = (text: string): void => { process.stderr.write(`tslab-kernel: ${text}\n`); };
+export const warn = (text: string): void => { process.stderr.write(`tslab-kernel: ${text}\n`); };
 
 /** Fix 2: see the header comment. */
-function patchZeromq(tslabDist: string): void {
+export function patchZeromq(tslabDist: string): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const zmq = require(require.resolve("zeromq", { paths: [tslabDist] })) as { Publisher?: { prototype: PublisherProto } };
   const proto = zmq.Publisher?.prototype;
@@ -119,20 +91,8 @@ interface JupyterModule {
   };
 }
 
-/** tslab's stderr text of a failed cell -> the execute_reply error fields. */
-export function errorFields(stderr: string): { ename: string; evalue: string; traceback: string[] } {
-  const text = stderr.trim() || "cell failed (tslab wrote no error text)";
-  const thrown = /^\s*((?:[A-Za-z_$][\w$]*)?(?:Error|Exception)): (.*)$/m.exec(text);
-  const diagnostic = /^(?:\S+ )?\d+:\d+ - (.*)$/m.exec(text); // a TypeScript compile error: "2:7 - Type 'string' is not ..."
-  return {
-    ename: thrown ? thrown[1] : diagnostic ? "TypeScriptError" : "Error",
-    evalue: thrown ? thrown[2] : diagnostic ? diagnostic[1] : text.split("\n").pop()!,
-    traceback: text.split("\n"),
-  };
-}
-
 /** Fixes 3 and 4: see the header comment. */
-function patchJupyter(tslabDist: string): void {
+export function patchJupyter(tslabDist: string): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const jup = require(join(tslabDist, "jupyter.js")) as Partial<JupyterModule>;
   const server = jup.ZmqServer?.prototype;
@@ -167,7 +127,7 @@ function patchJupyter(tslabDist: string): void {
   if (typeof origShell === "function") {
     (server as unknown as { handleShellMessage: typeof origShell }).handleShellMessage = function (sock, ...args) {
       if (args.some((frame) => Buffer.isBuffer(frame) && frame.includes('"kernel_info_request"'))) {
-        (globalThis as unknown as Record<symbol, boolean>)[Symbol.for("backprop-moons.plotlySent")] = false;
+        kernelState().plotlySent = false;
       }
       return origShell.call(this, sock, ...args);
     };
@@ -186,28 +146,3 @@ function patchJupyter(tslabDist: string): void {
     return reply;
   };
 }
-
-function main(): void {
-  const configPath = process.argv[2];
-  if (!configPath) {
-    process.stderr.write("usage: node build/scripts/tslab-kernel.js CONNECTION_FILE\n(Jupyter runs this through the kernelspec that `npm run kernel` writes.)\n");
-    process.exit(2);
-  }
-  const connectionFile = resolve(configPath); // before chdir: Jupyter may pass a relative path
-  const root = findRepoRoot(join(__dirname, ".."));
-  process.chdir(root); // fix 1; tslab takes its root from process.cwd()
-  const tslabMain = require.resolve("tslab/dist/main.js", { paths: [root] });
-  const tslabDist = dirname(tslabMain);
-  for (const [name, patch] of [["iopub", patchZeromq], ["jupyter", patchJupyter]] as const) {
-    try {
-      patch(tslabDist);
-    } catch (e) {
-      warn(`${name} fix skipped: ${(e as Error).message}`);
-    }
-  }
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const tslab = require(tslabMain) as { startKernel(options: { configPath: string; enableFindLocal: boolean; jsKernel: boolean }): void };
-  tslab.startKernel({ configPath: connectionFile, enableFindLocal: false, jsKernel: false });
-}
-
-if (require.main === module) main();
