@@ -6,6 +6,7 @@ import { Activation, ActivationLike, ActivationName } from "./activation";
 import { Loss, LossLike, LossName, resolveLoss } from "./loss";
 import { Matrix, MatrixLike, VectorLike, isVector, toVector } from "./matrix";
 import { accuracy, assertLabels, meanSquaredError, oneHot } from "./metrics";
+import { type NetworkJSON, parseNetworkJSON } from "./network-json";
 
 export interface NetworkOptions {
   /** What backpropagation differentiates: the article's "mse" (default) or "softmax-cross-entropy", or your own. */
@@ -17,14 +18,6 @@ export interface NetworkOptions {
   updateBias?: boolean;
 }
 
-/** A saved network: architecture, activations, weights and biases, options. */
-export interface NetworkJSON {
-  format: "backprop-moons/network";
-  version: 1;
-  loss: string;
-  updateBias: boolean;
-  layers: { nInput: number; nNeurons: number; activation: string; weights: number[][]; bias: number[] }[];
-}
 
 export interface TrainOptions {
   /** Record (and report) every this many epochs; the article uses 10. */
@@ -244,15 +237,14 @@ export class NeuralNetwork {
         this.step(trainX.data, s * nFeatures, target, learningRate);
       }
       if (epoch % recordEvery === 0 || epoch === maxEpochs) {
-        const record = {
-          epoch,
-          mse: meanSquaredError(this.probabilitiesOf(trainX), targets),
-          accuracy: accuracy(this.forwardBatch(testX), yTest),
-        };
-        if (!Number.isFinite(record.mse)) {
+        const scores = this.probabilitiesOf(trainX);
+        const overflowed = scores.data.find((v) => !Number.isFinite(v));
+        if (overflowed !== undefined) {
           this.restoreWeights(checkpoint);
-          throw new TrainingDivergedError(record.epoch, record.mse, learningRate, checkpointEpoch, history);
+          // (y - o)^2 of an infinite output is Infinity; anything with a NaN is NaN
+          throw new TrainingDivergedError(epoch, Number.isNaN(overflowed) ? NaN : Infinity, learningRate, checkpointEpoch, history);
         }
+        const record = { epoch, mse: meanSquaredError(scores, targets), accuracy: accuracy(this.forwardBatch(testX), yTest) };
         history.add(record);
         this.saveWeights(checkpoint);
         checkpointEpoch = epoch;
@@ -289,19 +281,16 @@ export class NeuralNetwork {
    * `custom` supplies activations or a loss that are not built in, by name.
    */
   static fromJSON(json: NetworkJSON | string, custom: { activations?: Activation[]; loss?: Loss } = {}): NeuralNetwork {
-    let data: unknown;
-    try {
-      data = typeof json === "string" ? JSON.parse(json) : json;
-    } catch (e) {
-      throw new Error(`NeuralNetwork.fromJSON: json is not valid JSON (${(e as Error).message})`);
-    }
-    const saved = data as Partial<NetworkJSON> | null;
-    if (!saved || saved.format !== "backprop-moons/network" || saved.version !== 1 || !Array.isArray(saved.layers) || saved.layers.length === 0) {
-      throw new Error('NeuralNetwork.fromJSON: json must be a saved network ({ format: "backprop-moons/network", version: 1, layers: [...] }) with at least one layer');
-    }
+    const saved = parseNetworkJSON(json, "NeuralNetwork.fromJSON");
+    if (custom === null || typeof custom !== "object") throw new Error("NeuralNetwork.fromJSON: custom must be an object { activations?, loss? }");
     const byName = (name: string): ActivationLike => custom.activations?.find((a) => a.name === name) ?? (name as ActivationName);
     const loss = custom.loss && custom.loss.name === saved.loss ? custom.loss : (saved.loss as LossName);
-    const network = new NeuralNetwork({ loss, updateBias: saved.updateBias === true });
+    let network: NeuralNetwork;
+    try {
+      network = new NeuralNetwork({ loss, updateBias: saved.updateBias });
+    } catch (e) {
+      throw new Error(`NeuralNetwork.fromJSON: json.loss: ${(e as Error).message} (pass a custom loss of that name in the second argument)`);
+    }
     saved.layers.forEach((l, index) => {
       try {
         network.addLayer(new Layer(l.nInput, l.nNeurons, byName(l.activation), l.weights, l.bias));

@@ -21,7 +21,8 @@ import type { HiddenDeltaRule } from "./delta-rules";
 import { ArticleNetworkOptions, articleData, articleNetwork } from "./experiment";
 import { EpochRecord } from "./history";
 import type { LossName } from "./loss";
-import { NetworkJSON, TrainingDivergedError } from "./network";
+import { TrainingDivergedError } from "./network";
+import type { NetworkJSON } from "./network-json";
 
 /** One training run: the article's network and data, with these changes. */
 export interface SweepRun {
