@@ -74,6 +74,31 @@ function divergedHistory(e: unknown): TrainingHistory | undefined {
   return history instanceof TrainingHistory ? history : undefined;
 }
 
+/** What one training call produced: its history, how long it took, and the message if it diverged. */
+export interface TrainingOutcome {
+  history: TrainingHistory;
+  seconds: number;
+  /** Set when the loss became NaN or infinite: the error's message; the history stops at the last finite record. */
+  diverged?: string;
+}
+
+/**
+ * Runs `training` (a call of `network.train`) and times it. A divergence is
+ * returned (with the history so far), not thrown, so that a broken rule can
+ * be shown beside working ones; any other error is rethrown.
+ */
+export function timedTraining(training: () => TrainingHistory): TrainingOutcome {
+  const start = Date.now();
+  try {
+    const history = training();
+    return { history, seconds: (Date.now() - start) / 1000 };
+  } catch (e) {
+    const history = divergedHistory(e);
+    if (!history) throw e;
+    return { history, seconds: (Date.now() - start) / 1000, diverged: (e as Error).message };
+  }
+}
+
 /**
  * Runs `training` (a call of `network.train`) and saves the run to `file`,
  * deleting the previous run there first. A divergence is saved and returned
@@ -83,17 +108,7 @@ function divergedHistory(e: unknown): TrainingHistory | undefined {
 export function recordRun(network: NeuralNetwork, settings: RunSettings, training: () => TrainingHistory, options: { file?: string; madeBy?: string } = {}): Run {
   const file = options.file ?? RUN_FILE;
   rmSync(file, { force: true });
-  const start = Date.now();
-  let history: TrainingHistory;
-  let message: string | undefined;
-  try {
-    history = training();
-  } catch (e) {
-    const partial = divergedHistory(e);
-    if (!partial) throw e;
-    history = partial;
-    message = (e as Error).message;
-  }
+  const { history, seconds, diverged } = timedTraining(training);
   const saved: SavedRun = {
     format: "backprop-moons/run",
     version: 1,
@@ -101,9 +116,9 @@ export function recordRun(network: NeuralNetwork, settings: RunSettings, trainin
     settings: { ...settings },
     rules: recordRules(network.deltaRules),
     finishedAt: new Date().toISOString(),
-    seconds: (Date.now() - start) / 1000,
-    outcome: message === undefined ? "finished" : "diverged",
-    ...(message === undefined ? {} : { message }),
+    seconds,
+    outcome: diverged === undefined ? "finished" : "diverged",
+    ...(diverged === undefined ? {} : { message: diverged }),
     history: history.toJSON(),
     network: network.toJSON(),
   };
