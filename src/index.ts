@@ -8,7 +8,7 @@ export { Layer } from "./layer";
 export { DeltaRules, OutputDeltaRule, HiddenDeltaRule, outputLayerDelta, hiddenLayerDelta, articleDeltaRules } from "./delta-rules";
 export { oneHot, accuracy, meanSquaredError, argmaxRow } from "./metrics";
 export { EpochRecord, TrainingHistory, formatRecord } from "./history";
-export { NeuralNetwork, NetworkOptions, NetworkJSON, TrainOptions } from "./network";
+export { NeuralNetwork, NetworkOptions, NetworkJSON, TrainOptions, TrainingDivergedError } from "./network";
 export { gradientCheck, gradientVerdict, relativeError, GRADIENT_CHECK_THRESHOLDS, GradientCheckOptions, GradientCheckResult, GradientCheckEntry, GradientCheckRow, GradientVerdict, LayerGradientCheck } from "./gradient-check";
 export { formatDuration, formatProgress } from "./progress";
 export {
