@@ -1,5 +1,9 @@
-import { Matrix, MatrixLike, assertFinite } from "./matrix";
+import { Matrix, MatrixLike } from "./matrix";
 import { RandomState } from "./numpy-random";
+import { MAX_ELEMENTS, describe, integerIn, isList, numberIn } from "./validate";
+
+/** The largest noise makeMoons takes: far beyond it the moons are gone, and near 1e307 the points would overflow. */
+const MAX_NOISE = 1e6;
 
 export interface Dataset {
   /** Points, one row per sample: columns x1, x2. */
@@ -15,18 +19,16 @@ export interface Split {
   yTest: Int32Array;
 }
 
-function assertSeed(value: number, name: string, fn: string): void {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new Error(`${fn}: ${name} must be an integer in [0, 2^32 - 1], got ${value}`);
-  }
-}
-
-/** `np.linspace(0, stop, n)`: i * step, with the last point pinned to `stop` as NumPy does. */
+/**
+ * `np.linspace(0, stop, n)`: i * step, with the last point pinned to `stop` as
+ * NumPy does. One point is just [0] (NumPy never divides by n - 1 = 0).
+ */
 function linspace(stop: number, n: number): Float64Array {
   const out = new Float64Array(n);
+  if (n === 1) return out;
   const step = stop / (n - 1);
   for (let i = 0; i < n; i++) out[i] = i * step;
-  if (n > 1) out[n - 1] = stop;
+  out[n - 1] = stop;
   return out;
 }
 
@@ -36,13 +38,9 @@ function linspace(stop: number, n: number): Float64Array {
  * same points, same labels, same order.
  */
 export function makeMoons(nSamples = 2000, noise = 0.2, randomState = 100): Dataset {
-  if (!Number.isInteger(nSamples) || nSamples < 2) {
-    throw new Error(`makeMoons: nSamples must be an integer >= 2, got ${nSamples}`);
-  }
-  if (!Number.isFinite(noise) || noise < 0) {
-    throw new Error(`makeMoons: noise must be a finite number >= 0, got ${noise}`);
-  }
-  assertSeed(randomState, "randomState", "makeMoons");
+  integerIn(nSamples, 2, MAX_ELEMENTS / 2, "nSamples", "makeMoons");
+  numberIn(noise, 0, MAX_NOISE, "noise", "makeMoons");
+  integerIn(randomState, 0, 0xffffffff, "randomState", "makeMoons");
 
   const nOut = Math.floor(nSamples / 2);
   const nIn = nSamples - nOut;
@@ -81,14 +79,22 @@ export function makeMoons(nSamples = 2000, noise = 0.2, randomState = 100): Data
  */
 export function trainTestSplit(X: MatrixLike, y: ArrayLike<number>, testSize = 0.3, randomState = 42): Split {
   const features = Matrix.from(X, "trainTestSplit: X");
-  if (y.length !== features.rows) {
-    throw new Error(`trainTestSplit: X and y must have the same number of samples, got ${features.rows} rows and ${y.length} labels`);
+  if (!isList(y)) throw new Error(`trainTestSplit: y must be an array of class labels, got ${describe(y)}`);
+  const labels: ArrayLike<unknown> = y;
+  if (labels.length !== features.rows) {
+    throw new Error(`trainTestSplit: X and y must have the same number of samples, got ${features.rows} rows and ${labels.length} labels`);
   }
-  assertFinite(y, "trainTestSplit: y");
-  if (!(testSize > 0 && testSize < 1)) {
-    throw new Error(`trainTestSplit: testSize must be a fraction in (0, 1), got ${testSize}`);
+  // The split returns y as an Int32Array: anything but an integer in its range would come back as another number.
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (typeof label !== "number" || !Number.isInteger(label) || label < 0 || label > 0x7fffffff) {
+      throw new Error(`trainTestSplit: y must hold integer class labels in [0, 2^31 - 1], found ${describe(label)} at index ${i}`);
+    }
   }
-  assertSeed(randomState, "randomState", "trainTestSplit");
+  if (typeof testSize !== "number" || !(testSize > 0 && testSize < 1)) {
+    throw new Error(`trainTestSplit: testSize must be a fraction in (0, 1), got ${describe(testSize)}`);
+  }
+  integerIn(randomState, 0, 0xffffffff, "randomState", "trainTestSplit");
   const n = features.rows;
   const nTest = Math.ceil(testSize * n);
   const nTrain = n - nTest;
@@ -98,7 +104,7 @@ export function trainTestSplit(X: MatrixLike, y: ArrayLike<number>, testSize = 0
   const permutation = new RandomState(randomState).permutation(n);
   const testIndex = permutation.subarray(0, nTest);
   const trainIndex = permutation.subarray(nTest);
-  const pick = (index: Int32Array): Int32Array => Int32Array.from(index, (i) => y[i]);
+  const pick = (index: Int32Array): Int32Array => Int32Array.from(index, (i) => labels[i] as number);
   return {
     XTrain: features.selectRows(trainIndex),
     XTest: features.selectRows(testIndex),

@@ -1,5 +1,6 @@
 import { VectorLike, toVector } from "./matrix";
 import { NeuralNetwork } from "./network";
+import { describe, optionsObject } from "./validate";
 
 /**
  * Gradient checking: compare the gradient backpropagation computes (from the
@@ -19,7 +20,7 @@ export interface GradientCheckOptions {
    * take h = 1e-3 and the noise falls a hundredfold (worst ~1e-7 over seeds).
    */
   order?: 2 | 4;
-  /** The step h. Default 1e-3 for order 4, 1e-5 for order 2. */
+  /** The step h, in (0, 1]. Default 1e-3 for order 4, 1e-5 for order 2. */
   epsilon?: number;
   /**
    * Lower bound of the relative error's denominator. Default 1e-7: the
@@ -42,9 +43,13 @@ export type GradientVerdict = "good" | "acceptable" | "suspicious" | "wrong";
  * below 1e-2 something is probably off; above that the gradient is wrong.
  * Deep networks drift upwards a little (errors compound layer by layer).
  */
-export const GRADIENT_CHECK_THRESHOLDS = { good: 1e-7, acceptable: 1e-4, suspicious: 1e-2 } as const;
+export const GRADIENT_CHECK_THRESHOLDS = Object.freeze({ good: 1e-7, acceptable: 1e-4, suspicious: 1e-2 } as const);
 
+/** The verdict for a relative error (>= 0; NaN, what a NaN gradient gives, reads as "wrong"). */
 export function gradientVerdict(maxRelativeError: number): GradientVerdict {
+  if (typeof maxRelativeError !== "number" || maxRelativeError < 0) {
+    throw new Error(`gradientVerdict: maxRelativeError must be a number >= 0 (or NaN), got ${describe(maxRelativeError)}`);
+  }
   const t = GRADIENT_CHECK_THRESHOLDS;
   if (maxRelativeError < t.good) return "good";
   if (maxRelativeError < t.acceptable) return "acceptable";
@@ -100,16 +105,21 @@ export interface GradientCheckResult {
 
 /** |a - n| / max(|a| + |n|, floor); a NaN or infinite gradient counts as infinitely wrong. */
 export function relativeError(analytic: number, numerical: number, floor: number): number {
+  if (typeof analytic !== "number") throw new Error(`relativeError: analytic must be a number, got ${describe(analytic)}`);
+  if (typeof numerical !== "number") throw new Error(`relativeError: numerical must be a number, got ${describe(numerical)}`);
+  positiveFinite(floor, "floor", "relativeError");
   const e = Math.abs(analytic - numerical) / Math.max(Math.abs(analytic) + Math.abs(numerical), floor);
   return Number.isFinite(e) ? e : Infinity;
 }
 
-function positiveFinite(value: number, name: string): number {
+function positiveFinite(value: unknown, name: string, where: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new Error(`gradientCheck: ${name} must be a finite number > 0, got ${value}`);
+    throw new Error(`${where}: ${name} must be a finite number > 0, got ${describe(value)}`);
   }
   return value;
 }
+
+const OPTIONS: readonly (keyof GradientCheckOptions)[] = ["order", "epsilon", "floor", "worst"];
 
 export function gradientCheck(
   network: NeuralNetwork,
@@ -128,13 +138,16 @@ export function gradientCheck(
   if (target.length !== network.nOutputs) {
     throw new Error(`gradientCheck: yOneHot must have nOutputs = ${network.nOutputs} values, got ${target.length}`);
   }
-  const order = options.order ?? 4;
-  if (order !== 2 && order !== 4) throw new Error(`gradientCheck: options.order must be 2 or 4, got ${order}`);
-  const epsilon = positiveFinite(options.epsilon ?? (order === 4 ? 1e-3 : 1e-5), "options.epsilon");
-  const floor = positiveFinite(options.floor ?? 1e-7, "options.floor");
-  const nWorst = options.worst ?? 5;
-  if (!Number.isInteger(nWorst) || nWorst < 0) {
-    throw new Error(`gradientCheck: options.worst must be a non-negative integer, got ${nWorst}`);
+  const given = optionsObject<GradientCheckOptions>(options, OPTIONS, "gradientCheck");
+  const order = given.order ?? 4;
+  if (order !== 2 && order !== 4) throw new Error(`gradientCheck: options.order must be 2 or 4, got ${describe(order)}`);
+  const epsilon = positiveFinite(given.epsilon ?? (order === 4 ? 1e-3 : 1e-5), "options.epsilon", "gradientCheck");
+  // A step beyond 1 is no longer a derivative (and near 1e308 the steps themselves overflow).
+  if (epsilon > 1) throw new Error(`gradientCheck: options.epsilon must be at most 1, got ${epsilon}`);
+  const floor = positiveFinite(given.floor ?? 1e-7, "options.floor", "gradientCheck");
+  const nWorst = given.worst ?? 5;
+  if (typeof nWorst !== "number" || !Number.isInteger(nWorst) || nWorst < 0) {
+    throw new Error(`gradientCheck: options.worst must be a non-negative integer, got ${describe(nWorst)}`);
   }
 
   const layers = network.layers;

@@ -1,18 +1,19 @@
-export { RandomSource, SeededRandom, DEFAULT_SEED, setSeed, defaultRandom } from "./random";
+export { type RandomSource, SeededRandom, DEFAULT_SEED, setSeed, defaultRandom } from "./random";
 export { RandomState } from "./numpy-random";
-export { Matrix, MatrixLike, VectorLike } from "./matrix";
-export { Dataset, Split, makeMoons, trainTestSplit } from "./data";
-export { Activation, ActivationLike, ActivationName, sigmoid, tanh, relu, identity, builtinActivations, resolveActivation } from "./activation";
-export { Loss, LossLike, LossName, mse, softmax, softmaxCrossEntropy, builtinLosses, resolveLoss } from "./loss";
+export { Matrix, type MatrixLike, type VectorLike } from "./matrix";
+export { type Dataset, type Split, makeMoons, trainTestSplit } from "./data";
+export { type Activation, type ActivationLike, type ActivationName, sigmoid, tanh, relu, identity, builtinActivations, resolveActivation } from "./activation";
+export { type Loss, type LossLike, type LossName, mse, softmax, softmaxCrossEntropy, builtinLosses, resolveLoss } from "./loss";
 export { Layer } from "./layer";
-export { DeltaRules, OutputDeltaRule, HiddenDeltaRule, outputLayerDelta, hiddenLayerDelta, articleDeltaRules } from "./delta-rules";
+export { type DeltaRules, type OutputDeltaRule, type HiddenDeltaRule, outputLayerDelta, hiddenLayerDelta, articleDeltaRules } from "./delta-rules";
 export { oneHot, accuracy, meanSquaredError, argmaxRow } from "./metrics";
-export { EpochRecord, TrainingHistory, formatRecord } from "./history";
-export { NeuralNetwork, NetworkOptions, NetworkJSON, TrainOptions } from "./network";
-export { gradientCheck, gradientVerdict, relativeError, GRADIENT_CHECK_THRESHOLDS, GradientCheckOptions, GradientCheckResult, GradientCheckEntry, GradientCheckRow, GradientVerdict, LayerGradientCheck } from "./gradient-check";
+export { type EpochRecord, TrainingHistory, formatRecord } from "./history";
+export { NeuralNetwork, type NetworkOptions, type TrainOptions } from "./network";
+export { type NetworkJSON, parseNetworkJSON } from "./network-json";
+export { gradientCheck, gradientVerdict, relativeError, GRADIENT_CHECK_THRESHOLDS, type GradientCheckOptions, type GradientCheckResult, type GradientCheckEntry, type GradientCheckRow, type GradientVerdict, type LayerGradientCheck } from "./gradient-check";
 export { formatDuration, formatProgress } from "./progress";
 export {
-  Figure, Series, Grid, BoundarySnapshot, CLASS_COLORS, SPECTRAL, datasetFigure, lineFigure, curvesFigure, stripFigure, mseFigure, accuracyFigure,
+  type Figure, type Series, type Grid, type BoundarySnapshot, CLASS_COLORS, SPECTRAL, datasetFigure, lineFigure, curvesFigure, stripFigure, mseFigure, accuracyFigure,
   activationFigure, gridAround, classOneScore, decisionBoundaryFigure, boundaryAnimationFigure, networkDiagramFigure,
 } from "./figures";
 export { plotlyScript, escapeHtml, scriptJson, figureDiv, standaloneHtml } from "./html";

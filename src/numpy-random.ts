@@ -1,4 +1,5 @@
 import { RandomSource, polarNormalPair } from "./random";
+import { MAX_ELEMENTS, describe, integerIn } from "./validate";
 
 const N = 624;
 const M = 397;
@@ -19,9 +20,7 @@ export class RandomState implements RandomSource {
   private gauss = 0;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new Error(`RandomState: seed must be an integer in [0, 2^32 - 1], got ${seed}`);
-    }
+    integerIn(seed, 0, 0xffffffff, "seed", "RandomState");
     // init_genrand from the reference MT19937 implementation.
     this.mt[0] = seed >>> 0;
     for (let i = 1; i < N; i++) {
@@ -69,6 +68,7 @@ export class RandomState implements RandomSource {
 
   /** A uniform integer in [0, max], by masked rejection as NumPy's `random_interval` does. */
   interval(max: number): number {
+    integerIn(max, 0, 0xffffffff, "max", "RandomState.interval");
     if (max === 0) return 0;
     let mask = max;
     mask |= mask >>> 1;
@@ -85,6 +85,9 @@ export class RandomState implements RandomSource {
 
   /** `shuffle(x)` in place: Fisher-Yates from the last element down to the second. */
   shuffle<T>(x: T[] | Int32Array | Float64Array): void {
+    if (!Array.isArray(x) && !(x instanceof Int32Array) && !(x instanceof Float64Array)) {
+      throw new Error(`RandomState.shuffle: x must be an array, an Int32Array or a Float64Array, got ${describe(x)}`);
+    }
     for (let i = x.length - 1; i > 0; i--) {
       const j = this.interval(i);
       const tmp = x[i];
@@ -95,9 +98,7 @@ export class RandomState implements RandomSource {
 
   /** `permutation(n)`: 0..n-1 shuffled. */
   permutation(n: number): Int32Array {
-    if (!Number.isInteger(n) || n < 0) {
-      throw new Error(`RandomState.permutation: n must be a non-negative integer, got ${n}`);
-    }
+    integerIn(n, 0, MAX_ELEMENTS, "n", "RandomState.permutation");
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = i;
     this.shuffle(out);

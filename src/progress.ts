@@ -1,6 +1,15 @@
-/** Seconds as "1m 05s" or "7.2s". */
+import { describe, integerIn, numberIn } from "./validate";
+
+/**
+ * Seconds as "1m 05s" or "7.2s". NaN and Infinity mean "not known yet" (an
+ * ETA before the first epoch) and print as "?"; a negative duration or a
+ * non-number is an error.
+ */
 export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return "?";
+  if (typeof seconds !== "number" || seconds < 0) {
+    throw new Error(`formatDuration: seconds must be a number >= 0 (NaN or Infinity for "unknown"), got ${describe(seconds)}`);
+  }
+  if (!Number.isFinite(seconds)) return "?";
   if (seconds < 60) return `${seconds.toFixed(1)}s`;
   const m = Math.floor(seconds / 60);
   return `${m}m ${String(Math.round(seconds - 60 * m)).padStart(2, "0")}s`;
@@ -9,10 +18,14 @@ export function formatDuration(seconds: number): string {
 /**
  * A one-line progress bar for training, e.g.
  * `[##########----------]  50% epoch 500/1000  elapsed 7.1s  ETA 7.1s`.
- * `done` counts finished passes out of `total`.
+ * `done` counts finished passes out of `total`; `width` is the bar's length in characters.
  */
 export function formatProgress(done: number, total: number, elapsedSeconds: number, width = 24): string {
-  const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
+  integerIn(total, 1, Number.MAX_SAFE_INTEGER, "total", "formatProgress");
+  integerIn(done, 0, total, "done", "formatProgress");
+  numberIn(elapsedSeconds, 0, Number.MAX_VALUE, "elapsedSeconds", "formatProgress");
+  integerIn(width, 1, 1000, "width", "formatProgress");
+  const fraction = done / total;
   const filled = Math.round(fraction * width);
   const eta = done > 0 ? (elapsedSeconds * (total - done)) / done : NaN;
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}% epoch ${done}/${total}  elapsed ${formatDuration(elapsedSeconds)}  ETA ${formatDuration(eta)}`;

@@ -1,4 +1,5 @@
 import seedrandom from "seedrandom";
+import { describe } from "./validate";
 
 /**
  * Where every random number in the project comes from. The article calls
@@ -16,14 +17,19 @@ export interface RandomSource {
 /** The seed `npm run reproduce` and the notebooks use unless told otherwise. */
 export const DEFAULT_SEED = 1;
 
+/** What seedrandom takes as a seed here: any string, or a finite number. */
+function isSeed(seed: unknown): seed is string | number {
+  return typeof seed === "string" || (typeof seed === "number" && Number.isFinite(seed));
+}
+
 /** A `RandomSource` driven by seedrandom (ARC4): the same seed gives the same numbers on every machine. */
 export class SeededRandom implements RandomSource {
   private readonly uniform: seedrandom.PRNG;
   private cachedNormal: number | null = null;
 
   constructor(readonly seed: string | number = DEFAULT_SEED) {
-    if (typeof seed === "number" && !Number.isFinite(seed)) {
-      throw new Error(`SeededRandom: seed must be a finite number or a string, got ${seed}`);
+    if (!isSeed(seed)) {
+      throw new Error(`SeededRandom: seed must be a finite number or a string, got ${describe(seed)}`);
     }
     this.uniform = seedrandom(String(seed));
   }
@@ -69,7 +75,18 @@ let globalRandom: RandomSource = new SeededRandom(DEFAULT_SEED);
  * to use another generator.
  */
 export function setSeed(seed: string | number | RandomSource): void {
-  globalRandom = typeof seed === "object" ? seed : new SeededRandom(seed);
+  if (typeof seed === "object" && seed !== null) {
+    const source = seed as Partial<RandomSource>;
+    if (typeof source.random !== "function" || typeof source.normal !== "function") {
+      throw new Error(`setSeed: seed must be a number, a string or a RandomSource (an object with random() and normal() methods), got ${describe(seed)}`);
+    }
+    globalRandom = seed;
+    return;
+  }
+  if (!isSeed(seed)) {
+    throw new Error(`setSeed: seed must be a finite number, a string or a RandomSource, got ${describe(seed)}`);
+  }
+  globalRandom = new SeededRandom(seed);
 }
 
 /** The generator layers use when none is passed to them. */

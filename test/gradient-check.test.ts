@@ -11,8 +11,10 @@ import {
   NeuralNetwork,
   OutputDeltaRule,
   SeededRandom,
+  GRADIENT_CHECK_THRESHOLDS,
   gradientCheck,
   gradientVerdict,
+  relativeError,
   mse,
   setSeed,
   sigmoid,
@@ -316,4 +318,17 @@ test("bad inputs are rejected with the argument and what was expected", () => {
   assert.throws(() => gradientCheck(nn, x, y, { floor: 0 }), /options\.floor must be a finite number > 0/);
   assert.throws(() => gradientCheck(nn, x, y, { worst: 1.5 }), /options\.worst must be a non-negative integer, got 1\.5/);
   assert.throws(() => gradientCheck(nn, x, y, { worst: -1 }), /options\.worst must be a non-negative integer/);
+  assert.throws(() => gradientCheck(nn, x, y, { epsilon: 2 }), /gradientCheck: options\.epsilon must be at most 1, got 2/);
+  assert.throws(() => gradientCheck(nn, x, y, { order: 3 as 2 }), /gradientCheck: options\.order must be 2 or 4, got 3/);
+  // A misspelt option is an error, not a silent default.
+  assert.throws(() => gradientCheck(nn, x, y, { eps: 1e-5 } as GradientCheckOptions), /gradientCheck: unknown option "eps"; the options are order, epsilon, floor, worst/);
+  assert.throws(() => gradientCheck(nn, x, y, null as unknown as GradientCheckOptions), /gradientCheck: options must be an object, got null/);
+  assert.throws(() => gradientCheck(nn, ["0.1", 0.2] as unknown as number[], y), /gradientCheck: x must contain only finite numbers, found "0.1" at flat index 0/);
+  // The other exported helpers.
+  assert.throws(() => gradientVerdict(-1), /gradientVerdict: maxRelativeError must be a number >= 0 \(or NaN\), got -1/);
+  assert.throws(() => gradientVerdict("0" as unknown as number), /gradientVerdict: maxRelativeError .* got "0"/);
+  assert.throws(() => relativeError(1, 1, 0), /relativeError: floor must be a finite number > 0, got 0/);
+  assert.throws(() => relativeError(undefined as unknown as number, 1, 1e-7), /relativeError: analytic must be a number, got undefined/);
+  assert.equal(relativeError(Number.NaN, 1, 1e-7), Infinity);
+  assert.ok(Object.isFrozen(GRADIENT_CHECK_THRESHOLDS));
 });
