@@ -11,7 +11,7 @@ import {
 } from "../src/index";
 import type { Figure } from "../src/index";
 import { exportSvgsIfPossible } from "./export-svg";
-import { runNotebooks } from "./run-notebooks";
+import { runNotebooks } from "../jupyter/run-notebooks";
 
 interface Options {
   epochs: number;

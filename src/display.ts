@@ -87,12 +87,22 @@ export function displayBundle(bundle: MimeBundle, options: { displayId?: string;
 }
 
 /**
- * Whether plotly.js already went out with a figure. A global, not a module
- * variable, so the kernel launcher can reset it when a page (re)connects:
- * a freshly opened page has no window.Plotly until a figure brings it again.
+ * What the kernel launcher (jupyter/tslab-kernel.ts) and this module share.
+ * tslab compiles src/ for the cells separately from build/src/, so the two
+ * are different module instances: the state lives on globalThis under this
+ * one key, and both sides reach it only through `kernelState()`.
  */
-const PLOTLY_SENT = Symbol.for("backprop-moons.plotlySent");
-const flags = globalThis as unknown as Record<symbol, boolean | undefined>;
+export const KERNEL_STATE_KEY = Symbol.for("backprop-moons.kernelState");
+
+export interface KernelState {
+  /** Whether plotly.js went out with a figure that the page still has. */
+  plotlySent: boolean;
+}
+
+export function kernelState(): KernelState {
+  const g = globalThis as unknown as Record<symbol, KernelState | undefined>;
+  return (g[KERNEL_STATE_KEY] ??= { plotlySent: false });
+}
 
 /**
  * Shows a Plotly figure as ONE output: the Plotly MIME type (JupyterLab with
@@ -103,13 +113,14 @@ const flags = globalThis as unknown as Record<symbol, boolean | undefined>;
 export function show(figure: Figure): void {
   const title = figure.layout.title;
   const name = typeof title === "string" ? title : title?.text ?? "figure";
-  const html = (flags[PLOTLY_SENT] ? "" : `<script>${plotlyScript()}</script>\n`) + figureDiv(figure);
+  const state = kernelState();
+  const html = (state.plotlySent ? "" : `<script>${plotlyScript()}</script>\n`) + figureDiv(figure);
   displayBundle({
     "application/vnd.plotly.v1+json": { data: figure.data, layout: figure.layout, ...(figure.config ? { config: figure.config } : {}), ...(figure.frames ? { frames: figure.frames } : {}) },
     "text/html": html,
     "text/plain": `<Plotly figure: ${name}, ${figure.data.length} trace(s)>`,
   });
-  flags[PLOTLY_SENT] = true;
+  state.plotlySent = true;
 }
 
 /** A text output that can be rewritten in place: the first `update` creates it, later ones replace it. */

@@ -1,6 +1,6 @@
 /**
  * `npm run kernel`: writes the project's kernelspec "tslab-backprop"
- * ("TypeScript (backprop-moons)"), which starts build/scripts/tslab-kernel.js
+ * ("TypeScript (backprop-moons)"), which starts build/jupyter/tslab-kernel.js
  * (the project's own tslab, from the repository root).
  *
  *  - jupyter/kernels/tslab-backprop/kernel.json: relocatable copy inside the
@@ -15,13 +15,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
+import { parseCommandLine, repoRoot } from "../scripts/cli";
 
 export const KERNEL_NAME = "tslab-backprop";
 export const KERNEL_DISPLAY_NAME = "TypeScript (backprop-moons)";
 
-/** The repository root, from build/scripts/ (compiled) where this runs. */
-const repoRoot = resolve(__dirname, "..", "..");
-const launcher = join(repoRoot, "build", "scripts", "tslab-kernel.js");
+const launcher = join(repoRoot, "build", "jupyter", "tslab-kernel.js");
 
 export interface KernelSpec {
   argv: string[];
@@ -89,22 +88,13 @@ Writes the kernelspec "${KERNEL_NAME}" (${KERNEL_DISPLAY_NAME}):
 Environment: JUPYTER (jupyter command to use), JUPYTER_DATA_DIR.`;
 
 function main(): void {
-  const args = process.argv.slice(2);
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(USAGE);
-    return;
-  }
-  const unknown = args.filter((a) => a !== "--repo-only");
-  if (unknown.length > 0) {
-    console.error(`install-kernel: unknown argument ${unknown[0]}\n\n${USAGE}`);
-    process.exit(2);
-  }
+  const { values } = parseCommandLine("install-kernel", USAGE, { options: { "repo-only": { type: "boolean" } } });
   if (!existsSync(launcher)) {
     console.error(`install-kernel: ${launcher} is missing; run npm run build first (npm run kernel does)`);
     process.exit(1);
   }
   console.log(`in-repo kernelspec: ${writeRepoSpec()}  (use with JUPYTER_PATH=${join(repoRoot, "jupyter")})`);
-  if (!args.includes("--repo-only")) console.log(`user kernelspec: ${installUserSpec()}`);
+  if (!values["repo-only"]) console.log(`user kernelspec: ${installUserSpec()}`);
   console.log(`kernel "${KERNEL_DISPLAY_NAME}" starts: node ${relative(process.cwd(), launcher) || launcher} {connection_file}, cwd = ${repoRoot}`);
 }
 

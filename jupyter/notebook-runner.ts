@@ -13,11 +13,11 @@
 import { fork } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { format, inspect } from "node:util";
+import { format, inspect, parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
+import { repoRoot } from "../scripts/cli";
+import { errorFields } from "./cell-errors";
 
-/** The repository root, from build/scripts/ (compiled) where this runs. */
-export const repoRoot = resolve(__dirname, "..", "..");
 export const notebooksDir = join(repoRoot, "notebooks");
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -220,18 +220,10 @@ export async function executeNotebookHere(input: string, output: string, options
   });
   process.on("SIGINT", () => executor.interrupt()); // rejects a pending top-level await
 
-  const errorOutput = (calls: unknown[][]): Extract<Output, { output_type: "error" }> => {
-    const text = calls.map((a) => format(...a)).join("\n");
-    const err = calls.map((a) => a[0]).find((x): x is Error => x instanceof Error);
-    if (err) return { output_type: "error", ename: err.name || "Error", evalue: err.message, traceback: text.split("\n") };
-    const diagnostic = calls.length > 0 && calls[0][0] === "%s%d:%d - %s";
-    return {
-      output_type: "error",
-      ename: diagnostic ? "TypeScriptError" : "Error",
-      evalue: diagnostic ? calls.map((a) => `${String(a[1])}${String(a[2])}:${String(a[3])} - ${String(a[4])}`).join("; ") : text.split("\n")[0],
-      traceback: text.split("\n"),
-    };
-  };
+  const errorOutput = (calls: unknown[][]): Extract<Output, { output_type: "error" }> => ({
+    output_type: "error",
+    ...errorFields(calls.map((a) => format(...a)).join("\n")),
+  });
 
   let count = 0;
   for (let i = 0; i < nb.cells.length; i++) {
@@ -294,6 +286,9 @@ export async function executeNotebookHere(input: string, output: string, options
 
 // ------------------------------------------------------------------ from the parent
 
+/** The first argument of the child process this file forks for each notebook. */
+const CHILD_FLAG = "--child";
+
 export interface RunOptions {
   /** Where executed copies go (default output/notebooks/). */
   outDir?: string;
@@ -312,7 +307,7 @@ export interface RunOptions {
 export function runNotebook(notebook: string, options: RunOptions = {}): Promise<NotebookResult> {
   const input = resolve(notebook);
   const output = join(resolve(options.outDir ?? join(repoRoot, "output", "notebooks")), basename(input));
-  const args = ["--child", input, output, "--cell-timeout", String(options.cellTimeout ?? 600), ...(options.echo ? ["--echo"] : []), ...(options.repeatCells ? ["--repeat-cells"] : [])];
+  const args = [CHILD_FLAG, input, output, `--cell-timeout=${options.cellTimeout ?? 600}`, ...(options.echo ? ["--echo"] : []), ...(options.repeatCells ? ["--repeat-cells"] : [])];
   return new Promise((resolvePromise) => {
     const child = fork(__filename, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe", "ipc"] });
     let result: NotebookResult | undefined;
@@ -343,11 +338,15 @@ export function runNotebook(notebook: string, options: RunOptions = {}): Promise
 }
 
 async function childMain(argv: string[]): Promise<void> {
-  const [input, output] = argv;
-  const cellTimeout = Number(argv[argv.indexOf("--cell-timeout") + 1] ?? 0) || 0;
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { "cell-timeout": { type: "string", default: "0" }, echo: { type: "boolean" }, "repeat-cells": { type: "boolean" } },
+  });
+  const [input, output] = positionals;
   let result: NotebookResult;
   try {
-    result = await executeNotebookHere(input, output, { cellTimeout, echo: argv.includes("--echo"), repeatCells: argv.includes("--repeat-cells") });
+    result = await executeNotebookHere(input, output, { cellTimeout: Number(values["cell-timeout"]) || 0, echo: values.echo, repeatCells: values["repeat-cells"] });
   } catch (e) {
     const err = e as Error;
     result = {
@@ -363,7 +362,7 @@ async function childMain(argv: string[]): Promise<void> {
   }
 }
 
-if (require.main === module && process.argv[2] === "--child") {
+if (require.main === module && process.argv[2] === CHILD_FLAG) {
   childMain(process.argv.slice(3)).catch((e) => {
     writeSync(2, `notebook-runner internal error: ${(e as Error).stack}\n`);
     process.exit(3);
