@@ -3,7 +3,8 @@
  * kernel runs the notebook. Both kernels can send a whole MIME bundle as one
  * output (a figure is one output, not three): on tslab through its internal
  * `lastWriteDisplayData` hook (its public `display` sends one MIME type per
- * call), on Deno through `Deno.jupyter.display(bundle, { raw: true })`.
+ * call), on Deno through `Deno.jupyter.broadcast` (what
+ * `Deno.jupyter.display(bundle, { raw: true })` sends, without its delay).
  */
 import type * as TslabJupyter from "tslab/dist/jupyter";
 import type { Figure } from "./figures";
