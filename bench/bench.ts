@@ -35,7 +35,8 @@ const NUMPY_EPOCHS = 4;
 const AGREE_TOLERANCE = 1e-9;
 
 const USAGE = `usage: npm run bench -- [--runs N] [--epochs E] [--no-c] [--no-numpy] [--help]
-  --runs N     timed runs per implementation, median reported (positive integer; default ${DEFAULT_RUNS})
+  --runs N     rounds; each round runs every implementation once, interleaved; medians reported
+               (positive integer; default ${DEFAULT_RUNS})
   --epochs E   epochs per run, E + 1 passes over the 1400 training samples like the article
                (non-negative integer; default ${DEFAULT_EPOCHS})
   --no-c       skip the C version (bench/train.c, needs cc)
@@ -201,51 +202,73 @@ function main(): void {
     const dataFile = join(tmp, "data.txt");
     writeDataFile(dataFile, split, nn);
 
-    // --- TypeScript: each run in its own process (own peak RSS) ---------------------------
+    // --- TypeScript (library rules, learner-written hidden rule) and C -O2, interleaved ------
+    // One round runs each implementation once, so a machine that drifts during
+    // the benchmark slows all of them alike; the ratios are what to compare.
     const trainTs = join(__dirname, "train-ts.js");
+    const exe = join(tmp, "train");
+    let cNote: string | undefined;
+    if (flags["--no-c"]) cNote = "skipped (--no-c)";
+    else if (!ccVersion) cNote = "skipped (no C compiler)";
+    else {
+      try {
+        log(`compiling: cc -O2 -o ${exe} bench/train.c -lm`);
+        run("cc", ["-O2", "-o", exe, "bench/train.c", "-lm"], "C compile");
+      } catch (e) {
+        log(String(e instanceof Error ? e.message : e));
+        cNote = `failed: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`;
+      }
+    }
     const tsResults: RunResult[] = [];
+    const learnerResults: RunResult[] = [];
+    const cResults: RunResult[] = [];
+    const tsRun = (extra: string[], what: string): RunResult => {
+      const res = lastJsonLine<RunResult>(run(process.execPath, [trainTs, "--epochs", String(epochs), ...extra], what), what);
+      if (res.initialChecksum !== initialChecksum) throw new Error(`${what}: initial weights differ from the data file's (${res.initialChecksum} vs ${initialChecksum})`);
+      return res;
+    };
     for (let r = 1; r <= runs; r++) {
-      log(`TypeScript run ${r}/${runs} ...`);
-      const res = lastJsonLine<RunResult>(run(process.execPath, [trainTs, "--epochs", String(epochs), "--predict"], "TypeScript run"), "TypeScript run");
-      if (res.initialChecksum !== initialChecksum) throw new Error(`TypeScript run: initial weights differ from the data file's (${res.initialChecksum} vs ${initialChecksum})`);
-      tsResults.push(res);
+      log(`round ${r}/${runs}: TypeScript ...`);
+      tsResults.push(tsRun(["--predict"], "TypeScript run"));
+      log(`round ${r}/${runs}: TypeScript, learner-written hidden rule ...`);
+      learnerResults.push(tsRun(["--learner-rule"], "TypeScript learner-rule run"));
+      if (cNote === undefined) {
+        log(`round ${r}/${runs}: C ...`);
+        try {
+          cResults.push(lastJsonLine<RunResult>(run(exe, [dataFile, String(epochs), String(RECORD_EVERY)], "C run"), "C run"));
+        } catch (e) {
+          log(String(e instanceof Error ? e.message : e));
+          cNote = `failed: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`;
+        }
+      }
     }
     const ts = summarise(tsResults, steps, flops);
     const tsHistory = tsResults[0].history;
     const deterministic = tsResults.every((r) => r.finalChecksum === tsResults[0].finalChecksum && r.finalMse === tsResults[0].finalMse);
     ts.check = { runsBitIdentical: deterministic };
+    const learner = summarise(learnerResults, steps, flops);
+    learner.check = {
+      sameBitsAsLibrary: learnerResults.every((r) => r.finalChecksum === tsResults[0].finalChecksum && r.finalMse === tsResults[0].finalMse),
+    };
     const predict = {
       testRows: tsResults[0].predict!.testRows,
       testMsPerCall: median(tsResults.map((r) => r.predict!.testMsPerCall)),
       gridRows: tsResults[0].predict!.gridRows,
       gridMsPerCall: median(tsResults.map((r) => r.predict!.gridMsPerCall)),
     };
-
-    // --- C -O2 ----------------------------------------------------------------------------
     let c: Summary;
-    if (flags["--no-c"]) c = { status: "skipped", note: "skipped (--no-c)" };
-    else if (!ccVersion) c = { status: "skipped", note: "skipped (no C compiler)" };
+    if (cNote !== undefined) c = { status: cNote.startsWith("failed") ? "failed" : "skipped", note: cNote };
     else {
-      const exe = join(tmp, "train");
-      try {
-        log(`compiling: cc -O2 -o ${exe} bench/train.c -lm`);
-        run("cc", ["-O2", "-o", exe, "bench/train.c", "-lm"], "C compile");
-        const cResults: RunResult[] = [];
-        for (let r = 1; r <= runs; r++) {
-          log(`C run ${r}/${runs} ...`);
-          cResults.push(lastJsonLine<RunResult>(run(exe, [dataFile, String(epochs), String(RECORD_EVERY)], "C run"), "C run"));
-        }
-        c = summarise(cResults, steps, flops);
-        c.check = {
-          ...compareHistories(tsHistory, cResults[0].history),
-          finalMseAbsDiff: Math.abs(cResults[0].finalMse - tsResults[0].finalMse),
-          finalWeightChecksumAbsDiff: Math.abs(cResults[0].finalChecksum - tsResults[0].finalChecksum),
-        };
-      } catch (e) {
-        log(String(e instanceof Error ? e.message : e));
-        c = { status: "failed", note: `failed: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}` };
-      }
+      c = summarise(cResults, steps, flops);
+      c.check = {
+        ...compareHistories(tsHistory, cResults[0].history),
+        finalMseAbsDiff: Math.abs(cResults[0].finalMse - tsResults[0].finalMse),
+        finalWeightChecksumAbsDiff: Math.abs(cResults[0].finalChecksum - tsResults[0].finalChecksum),
+      };
     }
+    /** Median over rounds of (this run's time / the same round's C time). */
+    const perRoundRatio = (rs: RunResult[]): number | null =>
+      c.status === "ok" && cResults.length === rs.length ? median(rs.map((r, k) => r.seconds / cResults[k].seconds)) : null;
 
     // --- NumPy (the article's code): short run scaled to the full run -----------------------
     let np: Summary;
@@ -278,7 +301,8 @@ function main(): void {
     }
 
     const ratios = {
-      typescriptOverC: c.status === "ok" ? ts.seconds! / c.seconds! : null,
+      typescriptOverC: perRoundRatio(tsResults),
+      learnerRuleOverC: perRoundRatio(learnerResults),
       numpyOverTypescript: np.status === "ok" ? np.seconds! / ts.seconds! : null,
     };
 
@@ -292,11 +316,14 @@ function main(): void {
     out.push("");
     out.push("| implementation | full run (s) | us/step | GFLOP/s | peak RSS (MB) |");
     out.push("|---|---:|---:|---:|---:|");
-    out.push(row("TypeScript", ts));
+    out.push(row("TypeScript (the library's step, what `train` runs)", ts));
+    out.push(row("TypeScript with a learner-written hidden rule (bench/learner-rule.ts)", learner));
     out.push(row("C -O2", c));
     out.push(row(`NumPy (article code, scaled from ${NUMPY_EPOCHS + 1} passes)`, np));
     out.push("");
-    out.push(`- TypeScript / C: ${ratios.typescriptOverC === null ? "n/a" : ratios.typescriptOverC.toFixed(2) + "x"}; NumPy / TypeScript: ${ratios.numpyOverTypescript === null ? "n/a" : ratios.numpyOverTypescript.toFixed(2) + "x"} (time ratios)`);
+    const x = (v: number | null): string => (v === null ? "n/a" : v.toFixed(2) + "x");
+    out.push(`- Time ratios (median over rounds of the same round's ratio): TypeScript / C ${x(ratios.typescriptOverC)}; learner-written rule / C ${x(ratios.learnerRuleOverC)}; NumPy / TypeScript ${x(ratios.numpyOverTypescript)}`);
+    out.push(`- The learner-written rule gives the library's bits: ${learner.check!.sameBitsAsLibrary}`);
     out.push(`- ${flops} FLOPs per step (${Object.entries(breakdown).map(([k, v]) => `${k} ${v}`).join(", ")}; exp = 1 FLOP, sigmoid = 3; see bench/common.ts). Times include the history evaluation every ${RECORD_EVERY} epochs, which is not counted in the FLOPs.`);
     out.push(`- Final (epoch ${tsHistory.epochs[tsHistory.epochs.length - 1]}): TypeScript MSE ${ts.final!.mse.toFixed(6)}, accuracy ${(ts.final!.accuracy * 100).toFixed(2)}%; runs bit-identical: ${deterministic}`);
     if (c.status === "ok") {
@@ -320,7 +347,7 @@ function main(): void {
       config: { runs, epochs, passes, nTrain, steps, learningRate: LEARNING_RATE, recordEvery: RECORD_EVERY, architecture: ARCH, activation: "sigmoid", seed: 1 },
       flopsPerStep: { total: flops, breakdown, convention: "+,-,*,/ = 1 FLOP (multiply-add = 2), exp = 1, sigmoid = 3; history evaluation not counted" },
       machine,
-      results: { typescript: ts, c, numpy: np },
+      results: { typescript: ts, typescriptLearnerRule: learner, c, numpy: np },
       numpy: numpyInfo,
       ratios,
       predict,

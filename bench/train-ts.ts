@@ -20,9 +20,11 @@ import {
   parseFlags,
   weightChecksum,
 } from "./common";
+import { learnerHiddenDelta } from "./learner-rule";
 
-const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--predict] [--help]
-  --epochs E   epochs (E + 1 passes over the 1400 training samples, like the article); default ${DEFAULT_EPOCHS}
+const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--learner-rule] [--predict] [--help]
+  --epochs E      epochs (E + 1 passes over the 1400 training samples, like the article); default ${DEFAULT_EPOCHS}
+  --learner-rule  train with the hidden rule written in plain loops (bench/learner-rule.ts) instead of the library's
   --predict    after training, also time predict() on the 600 test points and a 200x200 grid`;
 
 /** Median milliseconds of one `predict(X)` call, after a few untimed warm-up calls. */
@@ -48,11 +50,13 @@ function main(): void {
   const flags = parseFlags(argv, {
     "--epochs": { kind: "int", min: 0, expect: "a non-negative integer (number of epochs)" },
     "--predict": { kind: "bool" },
+    "--learner-rule": { kind: "bool" },
   }, "train-ts");
   const epochs = (flags["--epochs"] as number | undefined) ?? DEFAULT_EPOCHS;
 
   const { X, split } = articleData();
   const nn = articleNetwork();
+  if (flags["--learner-rule"]) nn.deltaRules.hidden = learnerHiddenDelta;
   const initialChecksum = weightChecksum(nn);
 
   const t0 = performance.now();
@@ -74,7 +78,7 @@ function main(): void {
 
   const last = history.last!;
   const result = {
-    impl: "typescript",
+    impl: flags["--learner-rule"] ? "typescript-learner-rule" : "typescript",
     epochs,
     passes: epochs + 1,
     nTrain: split.XTrain.rows,

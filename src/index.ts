@@ -8,7 +8,7 @@ export { Layer } from "./layer";
 export { type DeltaRules, type OutputDeltaRule, type HiddenDeltaRule, outputLayerDelta, hiddenLayerDelta, articleDeltaRules } from "./delta-rules";
 export { oneHot, accuracy, meanSquaredError, argmaxRow } from "./metrics";
 export { type EpochRecord, TrainingHistory, formatRecord } from "./history";
-export { NeuralNetwork, type NetworkOptions, type TrainOptions } from "./network";
+export { NeuralNetwork, type NetworkOptions, type TrainOptions, TrainingDivergedError } from "./network";
 export { type NetworkJSON, parseNetworkJSON } from "./network-json";
 export { gradientCheck, gradientVerdict, relativeError, GRADIENT_CHECK_THRESHOLDS, type GradientCheckOptions, type GradientCheckResult, type GradientCheckEntry, type GradientCheckRow, type GradientVerdict, type LayerGradientCheck } from "./gradient-check";
 export { formatDuration, formatProgress } from "./progress";
