@@ -59,7 +59,7 @@ function tslabWriter(): typeof TslabJupyter.lastWriteDisplayData | undefined {
 function sendWithDeno(jupyter: DenoJupyter, { bundle, displayId, update }: DisplayMessage): void {
   const content = { data: bundle, metadata: {}, transient: displayId ? { display_id: displayId } : {} };
   const sent = jupyter.broadcast(update ? "update_display_data" : "display_data", content);
-  sent?.catch((error: unknown) => console.error("display: Deno.jupyter.broadcast failed:", error));
+  if (sent instanceof Promise) sent.catch((error: unknown) => console.error("display: Deno.jupyter.broadcast failed:", error));
 }
 
 function sendWithTslab(write: NonNullable<ReturnType<typeof tslabWriter>>, { bundle, displayId, update }: DisplayMessage): void {
