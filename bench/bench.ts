@@ -20,16 +20,14 @@ import {
   DEFAULT_RUNS,
   LEARNING_RATE,
   RECORD_EVERY,
-  UsageError,
-  articleData,
-  articleNetwork,
   flopsPerStep,
   median,
-  parseFlags,
   repoRoot,
   weightChecksum,
   writeDataFile,
 } from "./common";
+import { articleData, articleNetwork } from "../src/index";
+import { UsageError, intFlag, parseFlags } from "../scripts/cli";
 import { denoBinary, denoEnv } from "../jupyter/deno";
 
 /** Passes-1 of the NumPy short run (5 passes), scaled to the full run. */
@@ -172,14 +170,9 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const flags = parseFlags(argv, {
-    "--runs": { kind: "int", min: 1, expect: "a positive integer (number of timed runs)" },
-    "--epochs": { kind: "int", min: 0, expect: "a non-negative integer (number of epochs)" },
-    "--no-c": { kind: "bool" },
-    "--no-numpy": { kind: "bool" },
-  }, "bench");
-  const runs = (flags["--runs"] as number | undefined) ?? DEFAULT_RUNS;
-  const epochs = (flags["--epochs"] as number | undefined) ?? DEFAULT_EPOCHS;
+  const flags = parseFlags(argv, { runs: { type: "string" }, epochs: { type: "string" }, "no-c": { type: "boolean" }, "no-numpy": { type: "boolean" }, help: { type: "boolean" } }, "bench");
+  const runs = intFlag(flags.runs, "runs", 1, DEFAULT_RUNS);
+  const epochs = intFlag(flags.epochs, "epochs", 0, DEFAULT_EPOCHS);
 
   const { split } = articleData();
   const nTrain = split.XTrain.rows;
@@ -211,7 +204,7 @@ function main(): void {
     const trainTs = join(__dirname, "train-ts.js");
     const exe = join(tmp, "train");
     let cNote: string | undefined;
-    if (flags["--no-c"]) cNote = "skipped (--no-c)";
+    if (flags["no-c"]) cNote = "skipped (--no-c)";
     else if (!ccVersion) cNote = "skipped (no C compiler)";
     else {
       try {
@@ -294,7 +287,7 @@ function main(): void {
     let np: Summary;
     let numpyInfo: Record<string, unknown> | undefined;
     const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import numpy"], { stdio: "ignore" }).status === 0);
-    if (flags["--no-numpy"]) np = { status: "skipped", note: "skipped (--no-numpy)" };
+    if (flags["no-numpy"]) np = { status: "skipped", note: "skipped (--no-numpy)" };
     else if (!python) np = { status: "skipped", note: "skipped (no python3 with numpy)" };
     else {
       try {

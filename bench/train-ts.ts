@@ -13,13 +13,11 @@ import {
   DEFAULT_EPOCHS,
   LEARNING_RATE,
   RECORD_EVERY,
-  UsageError,
-  articleData,
-  articleNetwork,
   median,
-  parseFlags,
   weightChecksum,
 } from "./common";
+import { articleData, articleNetwork } from "../src/index";
+import { UsageError, intFlag, parseFlags } from "../scripts/cli";
 import { learnerHiddenDelta } from "./learner-rule";
 
 const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--learner-rule] [--predict] [--help]
@@ -47,16 +45,12 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const flags = parseFlags(argv, {
-    "--epochs": { kind: "int", min: 0, expect: "a non-negative integer (number of epochs)" },
-    "--predict": { kind: "bool" },
-    "--learner-rule": { kind: "bool" },
-  }, "train-ts");
-  const epochs = (flags["--epochs"] as number | undefined) ?? DEFAULT_EPOCHS;
+  const flags = parseFlags(argv, { epochs: { type: "string" }, predict: { type: "boolean" }, "learner-rule": { type: "boolean" }, help: { type: "boolean" } }, "train-ts");
+  const epochs = intFlag(flags.epochs, "epochs", 0, DEFAULT_EPOCHS);
 
   const { X, split } = articleData();
   const nn = articleNetwork();
-  if (flags["--learner-rule"]) nn.deltaRules.hidden = learnerHiddenDelta;
+  if (flags["learner-rule"]) nn.deltaRules.hidden = learnerHiddenDelta;
   const initialChecksum = weightChecksum(nn);
 
   const t0 = performance.now();
@@ -66,7 +60,7 @@ function main(): void {
   const maxRssKB = process.resourceUsage().maxRSS;
 
   let predict: { testRows: number; testMsPerCall: number; gridRows: number; gridMsPerCall: number } | undefined;
-  if (flags["--predict"]) {
+  if (flags.predict) {
     const grid = gridAround(X, 200).points; // the decision-boundary grid, 200 x 200
     predict = {
       testRows: split.XTest.rows,
@@ -78,7 +72,7 @@ function main(): void {
 
   const last = history.last!;
   const result = {
-    impl: flags["--learner-rule"] ? "typescript-learner-rule" : "typescript",
+    impl: flags["learner-rule"] ? "typescript-learner-rule" : "typescript",
     epochs,
     passes: epochs + 1,
     nTrain: split.XTrain.rows,

@@ -16,7 +16,8 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { format, inspect, parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { repoRoot } from "../scripts/cli";
-import { errorFields } from "./cell-errors";
+import { beforeCell, kernelState } from "../src/display";
+import { captureReports, describeFailure, recordJs, reportsText } from "./cell-errors";
 
 export const notebooksDir = join(repoRoot, "notebooks");
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -117,7 +118,7 @@ interface TslabExecutor {
   interrupt(): void;
   close(): void;
 }
-interface TslabConverter { close(): void }
+interface TslabConverter { close(): void; convert(prevDecl: string, src: string): { output?: string } }
 interface DisplayMessage { data: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } }
 
 export interface ExecuteOptions {
@@ -201,14 +202,10 @@ export async function executeNotebookHere(input: string, output: string, options
       browserConverter?.close();
     },
   };
-  // The executor reports the last expression's value with log(value), TypeScript
-  // diagnostics with error("%s%d:%d - %s", file, line, col, message) and
-  // runtime errors with error(errorObject).
-  let errorCalls: unknown[][] = [];
-  const executor = createExecutor(root, convs, {
-    log: (...a) => addStream("stdout", format(...a) + "\n"),
-    error: (...a) => void errorCalls.push(a),
-  });
+  // The executor reports the last expression's value with log(value) and failures with error(...), read by cell-errors.ts.
+  const capture = captureReports((...a) => addStream("stdout", format(...a) + "\n"));
+  const recorder = recordJs(convs);
+  const executor = createExecutor(root, recorder.convs, capture.console);
   let asyncFailure: unknown[] | null = null;
   process.on("uncaughtException", (e) => {
     asyncFailure ??= [e];
@@ -219,11 +216,6 @@ export async function executeNotebookHere(input: string, output: string, options
     addStream("stderr", `UnhandledPromiseRejection: ${inspect(e)}\n`);
   });
   process.on("SIGINT", () => executor.interrupt()); // rejects a pending top-level await
-
-  const errorOutput = (calls: unknown[][]): Extract<Output, { output_type: "error" }> => ({
-    output_type: "error",
-    ...errorFields(calls.map((a) => format(...a)).join("\n")),
-  });
 
   let count = 0;
   for (let i = 0; i < nb.cells.length; i++) {
@@ -237,7 +229,8 @@ export async function executeNotebookHere(input: string, output: string, options
     cell.execution_count = ++count;
     result.executed++;
     current = cell.outputs;
-    errorCalls = [];
+    capture.take();
+    recorder.reset();
     asyncFailure = null;
     const started = Date.now();
     // SIGINT from another thread interrupts even a synchronous loop (tslab runs cells with breakOnSigint).
@@ -248,25 +241,30 @@ export async function executeNotebookHere(input: string, output: string, options
     try {
       for (let run = options.repeatCells ? 2 : 1; ok && run > 0; run--) {
         if (run === 1) cell.outputs.length = 0; // keep the last run's outputs
+        beforeCell(cell.id ?? `cell-${i}`); // as nbclient does, the cell's id goes with each execution
         ok = await executor.execute(cellSource(cell));
       }
     } catch (e) {
       ok = false; // converter or executor internal error
-      errorCalls.push([e]);
+      capture.console.error(e);
     } finally {
       await watchdog?.terminate();
     }
     await new Promise((r) => setImmediate(r)); // let already-queued callbacks report
+    const reports = capture.take();
     if (ok && asyncFailure) {
       ok = false;
-      errorCalls.push(asyncFailure);
+      reports.errors.push(...(asyncFailure as unknown[]));
     }
     const ms = Date.now() - started;
     if (ok) {
-      for (const a of errorCalls) addStream("stderr", format(...a) + "\n"); // warnings the executor reported
+      addStream("stderr", reportsText(reports)); // what the executor reported about a cell that still ran
     } else {
       const timedOut = options.cellTimeout && ms >= options.cellTimeout * 1000 - 50;
-      const eo = errorOutput(errorCalls.length > 0 ? errorCalls : [["cell failed (tslab wrote no error text)"]]);
+      const eo: Extract<Output, { output_type: "error" }> = {
+        output_type: "error",
+        ...describeFailure(reports, { code: cellSource(cell), js: recorder.js() }, root, kernelState().training),
+      };
       if (timedOut) eo.traceback.unshift(`cell timed out after ${options.cellTimeout} s and was interrupted`);
       const stderr = cell.outputs.map((o) => (o.output_type === "stream" && o.name === "stderr" ? String(o.text) : "")).join("");
       cell.outputs.push(eo);

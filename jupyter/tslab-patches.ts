@@ -16,8 +16,9 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { kernelState } from "../src/display";
-import { errorFields } from "./cell-errors";
+import { beforeCell, kernelState } from "../src/display";
+import { captureReports, describeFailure, recordJs, reportsText } from "./cell-errors";
+import type { ErrorFields, Reports } from "./cell-errors";
 
 export const warn = (text: string): void => void process.stderr.write(`tslab-kernel: ${text}\n`);
 
@@ -70,6 +71,9 @@ interface JupyterModule {
     };
   };
 }
+type Console = { log(...a: unknown[]): void; error(...a: unknown[]): void };
+interface ExecutorModule { createExecutor(root: string, convs: unknown, console: Console): unknown }
+interface MainModule { startKernel: unknown }
 type Send = (this: unknown, msg: unknown) => Promise<void>;
 interface PublisherProto { send: Send; bind(this: PublisherLike, address: string): Promise<void> }
 interface PublisherLike { sendTimeout: number; sendHighWaterMark: number }
@@ -80,6 +84,10 @@ const zeromqPath = (tslabDist: string): string => require.resolve("zeromq", { pa
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const zeromqModule = (tslabDist: string): { Publisher: { prototype: PublisherProto } } => require(zeromqPath(tslabDist)) as { Publisher: { prototype: PublisherProto } };
 
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const executorModule = (tslabDist: string): ExecutorModule => require(join(tslabDist, "executor.js")) as ExecutorModule;
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const mainModule = (tslabDist: string): MainModule => require(join(tslabDist, "main.js")) as MainModule;
 const serverProto = (d: string) => jupyterModule(d).ZmqServer.prototype;
 const handlerProto = (d: string) => jupyterModule(d).JupyterHandlerImpl.prototype;
 
@@ -87,6 +95,8 @@ const internal = {
   serverHandleExecute: { name: "tslab/dist/jupyter.js ZmqServer.prototype.handleExecute", audited: "c8558b460d4adee4", get: (d: string) => serverProto(d).handleExecute },
   serverHandleShellMessage: { name: "tslab/dist/jupyter.js ZmqServer.prototype.handleShellMessage", audited: "b50a850b35e7aba7", get: (d: string) => serverProto(d).handleShellMessage },
   handlerExecuteImpl: { name: "tslab/dist/jupyter.js JupyterHandlerImpl.prototype.handleExecuteImpl", audited: "c30325199a4d0fde", get: (d: string) => handlerProto(d).handleExecuteImpl },
+  createExecutor: { name: "tslab/dist/executor.js createExecutor", audited: "83bf5045b7870068", get: (d: string) => executorModule(d).createExecutor },
+  startKernel: { name: "tslab/dist/main.js startKernel (creates the executor with console.log/console.error)", audited: "8ae6bdf4e424dffd", get: (d: string) => mainModule(d).startKernel },
   handlerExecute: { name: "tslab/dist/jupyter.js JupyterHandlerImpl.prototype.handleExecute", audited: "6ee0341c6de7119a", get: (d: string) => handlerProto(d).handleExecute },
   // send/bind are native methods of zeromq's Socket: their text says nothing, so the version stands for them.
   zeromqVersion: {
@@ -97,8 +107,14 @@ const internal = {
   },
 } satisfies Record<string, Internal>;
 
-// Per execute_request: how to publish its execute_input (set by the server, used by the handler).
-const inputSenders = new WeakMap<object, (count: number) => void>();
+// Per execute_request (keyed by its content object, which tslab passes from the server to the handler):
+const inputSenders = new WeakMap<object, (count: number) => void>(); // publishes its execute_input
+const cellIds = new WeakMap<object, { cellId?: string; deletedCells: string[] }>(); // the client's cell ids
+const errorSenders = new WeakMap<object, (fields: ErrorFields) => void>(); // publishes an error output
+
+// The executor's reports and JavaScript, captured by the "readable-errors" fix.
+let executorReports: { take(): Reports } | undefined;
+let executorJs: { js(): string | undefined; reset(): void } | undefined;
 
 // ------------------------------------------------------------------ the patches
 
@@ -204,38 +220,78 @@ export const PATCHES: Patch[] = [
     },
   },
   {
-    name: "error-reply",
+    name: "cell-ids",
     defect:
-      "tslab 1.0.22 answers a failed cell with an execute_reply holding only status 'error' (no ename, evalue, " +
-      "traceback), so `jupyter nbconvert --execute` reports an empty error. Fix: fill them from the cell's error text.",
-    internals: [internal.handlerExecute],
+      "tslab 1.0.22 ignores the execute_request's metadata. JupyterLab and nbclient name the cell that runs " +
+      "(cellId) and the cells deleted since (deletedCells); src/display.ts needs them to know when the output " +
+      "carrying plotly.js is replaced or gone (beforeCell). Fix: pass them on before each cell.",
+    internals: [internal.serverHandleExecute, internal.handlerExecuteImpl],
     apply(tslabDist) {
+      const server = serverProto(tslabDist);
       const handler = handlerProto(tslabDist);
-      const origHandle = handler.handleExecute;
-      handler.handleExecute = async function (req, writeStream, writeDisplayData) {
-        let stderr = "";
-        const tee: WriteStream = (name, text) => {
-          if (name === "stderr") stderr += text;
-          writeStream(name, text);
-        };
-        const reply = await origHandle.call(this, req, tee, writeDisplayData);
-        if (reply.status === "error") Object.assign(reply, errorFields(stderr));
-        return reply;
+      const origServerExecute = server.handleExecute;
+      server.handleExecute = function (sock, msg) {
+        const meta = msg.metadata ?? {};
+        const deleted = Array.isArray(meta.deletedCells) ? meta.deletedCells.filter((id): id is string => typeof id === "string") : [];
+        cellIds.set(msg.content, { cellId: typeof meta.cellId === "string" ? meta.cellId : undefined, deletedCells: deleted });
+        return origServerExecute.call(this, sock, msg);
+      };
+      const origImpl = handler.handleExecuteImpl;
+      handler.handleExecuteImpl = function (req, ...rest) {
+        const ids = cellIds.get(req);
+        beforeCell(ids?.cellId, ids?.deletedCells);
+        return origImpl.call(this, req, ...rest);
       };
     },
   },
   {
-    name: "plotly-after-reconnect",
+    name: "readable-errors",
     defect:
-      "A page that (re)connects to a running kernel asks for kernel_info and may have no plotly.js: let the next " +
-      "figure carry it again (src/display.ts).",
-    internals: [internal.serverHandleShellMessage],
+      "tslab 1.0.22 prints a failed cell's error object to stderr: a stack of compiled JavaScript " +
+      "(evalmachine.<anonymous>:15, the translated line) with tslab's and the launcher's frames, a 10-frame trace " +
+      "for a mere Kernel > Interrupt, and an execute_reply with only status 'error' (nbconvert --execute then " +
+      "reports an empty error). Fix: the executor's console is captured (createExecutor), and a failed cell gets " +
+      "one error output and a full execute_reply written by jupyter/cell-errors.ts: the cell's own line number " +
+      "and source line, frames in src/ only, one line for an interrupt.",
+    internals: [internal.createExecutor, internal.startKernel, internal.serverHandleExecute, internal.handlerExecute],
     apply(tslabDist) {
+      const executor = executorModule(tslabDist);
+      const origCreate = executor.createExecutor;
+      executor.createExecutor = function (root, convs, console) {
+        const capture = captureReports((...a) => console.log(...a));
+        const recorder = recordJs(convs as Parameters<typeof recordJs>[0]);
+        executorReports = capture;
+        executorJs = recorder;
+        return origCreate.call(this, root, recorder.convs, capture.console);
+      };
       const server = serverProto(tslabDist);
-      const origShell = server.handleShellMessage;
-      server.handleShellMessage = function (sock, ...frames) {
-        if (frames.some((frame) => Buffer.isBuffer(frame) && frame.includes('"kernel_info_request"'))) kernelState().plotlySent = false;
-        return origShell.call(this, sock, ...frames);
+      const origServerExecute = server.handleExecute;
+      server.handleExecute = function (sock, msg) {
+        errorSenders.set(msg.content, (fields) => {
+          const m = msg.createReply();
+          m.header.msg_type = "error";
+          m.content = fields;
+          m.signAndSend(this.connInfo.key, this.iopub);
+        });
+        return origServerExecute.call(this, sock, msg);
+      };
+      const handler = handlerProto(tslabDist);
+      const origHandle = handler.handleExecute;
+      handler.handleExecute = async function (req, writeStream, writeDisplayData) {
+        const reply = await origHandle.call(this, req, writeStream, writeDisplayData);
+        const reports = executorReports?.take();
+        const code = (req as { code?: string }).code ?? "";
+        if (reply.status === "error" && reports) {
+          const fields = describeFailure(reports, { code, js: executorJs?.js() }, process.cwd(), kernelState().training);
+          errorSenders.get(req)?.(fields);
+          Object.assign(reply, fields);
+        } else if (reports) {
+          const text = reportsText(reports); // a cell that still succeeded (a module cell's diagnostics)
+          if (text) writeStream("stderr", text);
+        }
+        executorJs?.reset();
+        kernelState().training = undefined;
+        return reply;
       };
     },
   },

@@ -96,8 +96,14 @@ export function displayBundle(bundle: MimeBundle, options: { displayId?: string;
 export const KERNEL_STATE_KEY = Symbol.for("backprop-moons.kernelState");
 
 export interface KernelState {
-  /** Whether plotly.js went out with a figure that the page still has. */
+  /** Whether plotly.js went out with a figure whose output the page still has. */
   plotlySent: boolean;
+  /** The cell whose output carries plotly.js, when the client names cells (JupyterLab, nbclient). */
+  plotlyCell?: string;
+  /** The cell running now, when the client names it. */
+  cell?: string;
+  /** The training running now (kept by liveProgress), for the kernel's one-line interrupt message. */
+  training?: { epoch: number; maxEpochs: number };
 }
 
 export function kernelState(): KernelState {
@@ -106,21 +112,80 @@ export function kernelState(): KernelState {
 }
 
 /**
+ * Called by the kernel before each cell with the ids the client puts in the
+ * execute_request's metadata (JupyterLab and nbclient send `cellId` and
+ * `deletedCells`; the classic Notebook sends neither). When the cell whose
+ * output carries plotly.js runs again (its output is replaced) or is
+ * deleted, the next figure carries plotly.js again.
+ */
+export function beforeCell(cellId?: string, deletedCells: readonly string[] = []): void {
+  const state = kernelState();
+  if (state.plotlyCell !== undefined && (state.plotlyCell === cellId || deletedCells.includes(state.plotlyCell))) {
+    state.plotlySent = false;
+    state.plotlyCell = undefined;
+  }
+  state.cell = cellId;
+  state.training = undefined;
+}
+
+/** The attribute that marks the one <script> carrying plotly.js in a notebook. */
+const CARRIER = "data-backprop-moons-plotly";
+/** The MIME type of plotly.js sent to a page that asked for it (never shown, never saved). */
+const PLOTLY_JS_MIME = "application/x-backprop-moons-plotly-js";
+
+/** What a page runs in the kernel to get plotly.js (tslab compiles it like a cell; the kernel's cwd is the repository root). */
+const FETCH_CODE = 'import { sendPlotlyToPage } from "./src/display";\nsendPlotlyToPage();';
+
+/**
+ * Page-side help for the classic Notebook (inert elsewhere), sent with every
+ * figure (about 1.3 kB), run once per page:
+ *  - it keeps a copy of plotly.js from the carrier output, and before each
+ *    save, if no output of the notebook carries plotly.js any more (its cell
+ *    was re-run, cleared or deleted), it puts the copy into the first
+ *    figure's output, so the saved notebook draws when reopened, whatever
+ *    order the cells ran in (the classic Notebook does not tell the kernel
+ *    which cell runs, so only the page can know);
+ *  - a figure that finds no plotly.js in the page (outputs cleared or not
+ *    saved, then the page reloaded) asks the kernel for it once
+ *    (`sendPlotlyToPage`), instead of the kernel re-sending 4.8 MB to every
+ *    page that connects.
+ * The marker is split in the code so that this helper never looks like a carrier.
+ */
+const PAGE_HELPER = `<script>(function(){var w=window,MARK="${CARRIER.slice(0, 8)}"+"${CARRIER.slice(8)}";
+if(!w.backpropMoonsPlotlySource){var s=document.querySelectorAll("script["+MARK+"]");if(s.length)w.backpropMoonsPlotlySource=s[s.length-1].textContent;}
+var nb=w.Jupyter&&w.Jupyter.notebook;if(!nb||!nb.events||w.backpropMoonsHelper)return;w.backpropMoonsHelper=true;w.backpropMoonsFetches=0;
+nb.events.on("before_save.Notebook",function(){var src=w.backpropMoonsPlotlySource,first=null,carried=false;if(!src)return;
+nb.get_cells().forEach(function(c){((c.output_area&&c.output_area.outputs)||[]).forEach(function(o){var h=o.data&&o.data["text/html"];if(Array.isArray(h))h=h.join("");if(typeof h!=="string")return;
+if(h.indexOf("<script "+MARK)>=0)carried=true;else if(!first&&h.indexOf('class="plotly-figure"')>=0)first=o;});});
+if(!carried&&first){var h=first.data["text/html"];first.data["text/html"]="<script "+MARK+">"+src+"<\\/script>\\n"+(Array.isArray(h)?h.join(""):h);}});
+w.backpropMoonsNeedPlotly=function(){var k=nb.kernel;if(w.Plotly||w.backpropMoonsPlotlyPending||!k)return;w.backpropMoonsPlotlyPending=true;w.backpropMoonsFetches++;
+k.execute(${JSON.stringify(FETCH_CODE)},{iopub:{output:function(m){var d=m.content&&m.content.data,src=d&&d["${PLOTLY_JS_MIME}"];if(src&&!w.Plotly){(0,eval)(src);w.backpropMoonsPlotlySource=src;}}},
+shell:{reply:function(){w.backpropMoonsPlotlyPending=false;}}},{silent:false,store_history:false});};})();</script>
+`;
+
+/** For a page that asked for plotly.js (see PAGE_HELPER): sends it to that request only; nothing is shown or saved. */
+export function sendPlotlyToPage(): void {
+  displayBundle({ [PLOTLY_JS_MIME]: plotlyScript(), "text/plain": "" });
+}
+
+/**
  * Shows a Plotly figure as ONE output: the Plotly MIME type (JupyterLab with
- * the plotly extension, VS Code), HTML that draws offline (plotly.js is
- * inlined with the first figure after the page connected to the kernel;
- * later figures reuse window.Plotly), and a text summary.
+ * the plotly extension, VS Code), HTML that draws offline, and a text
+ * summary. plotly.js (4.8 MB) is inlined in one output only: the first
+ * figure of a kernel session, or the next one after that output's cell ran
+ * again or was deleted (see beforeCell); later figures reuse window.Plotly.
  */
 export function show(figure: Figure): void {
   const title = figure.layout.title;
   const name = typeof title === "string" ? title : title?.text ?? "figure";
   const state = kernelState();
-  const html = (state.plotlySent ? "" : `<script>${plotlyScript()}</script>\n`) + figureDiv(figure);
+  const carrier = state.plotlySent ? "" : `<script ${CARRIER}>${plotlyScript()}</script>\n`;
   displayBundle({
     "application/vnd.plotly.v1+json": { data: figure.data, layout: figure.layout, ...(figure.config ? { config: figure.config } : {}), ...(figure.frames ? { frames: figure.frames } : {}) },
-    "text/html": html,
+    "text/html": carrier + PAGE_HELPER + figureDiv(figure),
     "text/plain": `<Plotly figure: ${name}, ${figure.data.length} trace(s)>`,
   });
+  if (!state.plotlySent) state.plotlyCell = state.cell;
   state.plotlySent = true;
 }
 
@@ -154,6 +219,7 @@ export function liveProgress(options: { everyMs?: number; onRecord?: (record: Ep
       options.onRecord?.(record);
     },
     onEpoch(epoch, maxEpochs) {
+      kernelState().training = epoch < maxEpochs ? { epoch, maxEpochs } : undefined;
       const now = Date.now();
       const finished = epoch === maxEpochs;
       if (!finished && now - lastShown < everyMs) return;

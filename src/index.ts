@@ -17,3 +17,7 @@ export {
   activationFigure, gridAround, classOneScore, decisionBoundaryFigure, boundaryAnimationFigure, networkDiagramFigure,
 } from "./figures";
 export { plotlyScript, escapeHtml, scriptJson, figureDiv, standaloneHtml } from "./html";
+export { ARTICLE_SIZES, articleData, articleNetwork } from "./experiment";
+export type { ArticleNetworkOptions } from "./experiment";
+export { sweep, runExperiment, runLabel } from "./sweep";
+export type { SweepRun, SweepResult, SweepOptions, SweepProgress } from "./sweep";

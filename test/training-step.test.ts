@@ -29,6 +29,7 @@ import {
   trainTestSplit,
 } from "../src/index";
 import { addOuter, matVec, vecMat } from "../src/linalg";
+import { learnerHiddenDelta } from "../bench/learner-rule";
 import { repoRoot } from "./helpers";
 
 const { X, y } = makeMoons();
@@ -53,15 +54,8 @@ function build(config: Config, seed: number): NeuralNetwork {
 const softsign: Activation = { name: "softsign", fn: (z) => z / (1 + Math.abs(z)), derivative: (o) => (1 - Math.abs(o)) ** 2 };
 const article: Config = { sizes: [2, 25, 50, 25, 2], activations: ["sigmoid", "sigmoid", "sigmoid", "sigmoid"] };
 
-/** The article's hidden rule as a learner writes it in a cell: two plain loops. */
-const plainHidden: HiddenDeltaRule = (layer, next) => {
-  for (let j = 0; j < layer.nNeurons; j++) {
-    let error = 0;
-    for (let k = 0; k < next.nNeurons; k++) error += next.weights.get(j, k) * next.delta[k]; // error_j = sum_k W_jk delta_k
-    layer.error[j] = error;
-    layer.delta[j] = error * layer.activation.derivative(layer.lastActivation[j]); // delta_j = error_j * f'(o_j)
-  }
-};
+/** The article's hidden rule as a learner writes it in a cell (notebook 06): two plain loops. */
+const plainHidden: HiddenDeltaRule = learnerHiddenDelta;
 
 test("vecMat, matVec and addOuter equal their plain loops bit for bit, for every size up to 19 and with offsets", () => {
   const random = new SeededRandom(12);

@@ -73,28 +73,60 @@ interface Handler {
   handleExecute(req: { code: string }, writeStream: (name: string, text: string) => void, writeDisplayData: unknown): Promise<Record<string, unknown>>;
 }
 
-test("tslab handler fixes: a failed cell's reply carries ename, evalue and traceback", async () => {
-  assert.ok(patchOnce().includes("error-reply"));
+/**
+ * A real tslab executor and handler, patched, with a converter that passes
+ * the cell through (the cells below are plain JavaScript), so no TypeScript
+ * program is built.
+ */
+function patchedHandler(): Handler {
+  assert.ok(patchOnce().includes("readable-errors"));
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { createExecutor } = require(`${tslabDist}/executor.js`) as { createExecutor(root: string, convs: unknown, console: unknown): unknown };
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { JupyterHandlerImpl } = require(`${tslabDist}/jupyter.js`) as { JupyterHandlerImpl: new (executor: unknown, isJs: boolean) => Handler };
-  const executor = {
-    execute: async (code: string) => {
-      process.stderr.write(`RangeError: ${code} is out of range\n    at evalmachine.<anonymous>:3:9\n`);
-      return false;
-    },
-  };
+  const node = { convert: (_prev: string, src: string) => ({ output: src, declOutput: "", diagnostics: [], hasToplevelAwait: false }) };
+  const executor = createExecutor(process.cwd(), { node, browser: node, close: () => undefined }, { log: console.log, error: console.error });
+  return new JupyterHandlerImpl(executor, false);
+}
+
+/** Runs one cell on `handler`; returns the execute_reply and what went to the cell's streams. */
+async function run(handler: Handler, code: string): Promise<{ reply: Record<string, unknown>; streams: string[] }> {
   const streams: string[] = [];
   const { stdout, stderr } = { stdout: process.stdout.write, stderr: process.stderr.write };
-  let reply: Record<string, unknown>;
   try {
-    reply = await new JupyterHandlerImpl(executor, false).handleExecute({ code: "x" }, (name, text) => void streams.push(`${name}: ${text}`), () => undefined);
+    const reply = await handler.handleExecute({ code }, (name, text) => void streams.push(`${name}: ${text}`), () => undefined);
+    return { reply, streams };
   } finally {
     process.stdout.write = stdout; // tslab redirects them to the cell's output
     process.stderr.write = stderr;
   }
+}
+
+test("readable errors: a runtime error names the cell's own lines, without tslab's frames, in the reply", async () => {
+  const code = "const a = 1;\n\nfunction f() {\n  throw new RangeError('bad ' + a);\n}\nf();";
+  const { reply, streams } = await run(patchedHandler(), code);
   assert.equal(reply.status, "error");
   assert.equal(reply.ename, "RangeError");
-  assert.equal(reply.evalue, "x is out of range");
-  assert.deepEqual(reply.traceback, ["RangeError: x is out of range", "    at evalmachine.<anonymous>:3:9"]);
-  assert.deepEqual(streams, ["stderr: RangeError: x is out of range\n    at evalmachine.<anonymous>:3:9\n"]);
+  assert.equal(reply.evalue, "bad 1");
+  assert.deepEqual(reply.traceback, [
+    "RangeError: bad 1",
+    "    at line 4 of the cell: throw new RangeError('bad ' + a);",
+    "    at line 6 of the cell: f();",
+  ]);
+  assert.deepEqual(streams, [], "the error is an error output (sent on iopub), not stderr text");
+});
+
+test("readable errors: an interrupt during training is one line with the epoch", async () => {
+  // What liveProgress records (src/display.ts), then a loop that only SIGINT ends, as Kernel > Interrupt does.
+  const code = `globalThis[Symbol.for("backprop-moons.kernelState")].training = { epoch: 311, maxEpochs: 1000 };\nwhile (true) {}`;
+  const handler = patchedHandler();
+  const { Worker } = await import("node:worker_threads");
+  const killer = new Worker(`const { workerData } = require("node:worker_threads"); setTimeout(() => process.kill(workerData, "SIGINT"), 500);`, { eval: true, workerData: process.pid });
+  const { reply } = await run(handler, code);
+  await killer.terminate();
+  assert.equal(reply.status, "error");
+  assert.equal(reply.ename, "Interrupted", String(reply.evalue) + JSON.stringify(reply.traceback));
+  assert.deepEqual(reply.traceback, [
+    "Interrupted: training stopped in epoch 312 of 1000 (epochs 0-311 done); the network keeps the weights it had reached, partway through that epoch.",
+  ]);
 });
