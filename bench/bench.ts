@@ -3,7 +3,9 @@
  * per-sample SGD, lr 0.01, 1000 epochs = 1001 passes over 1400 samples,
  * history every 10 epochs) in TypeScript, in plain C (bench/train.c, cc -O2)
  * and in the article's NumPy code (bench/numpy_train.py, short run scaled to
- * the full run), all from the same data and the same initial weights.
+ * the full run), all from the same data and the same initial weights; and,
+ * when the deno binary is installed (npm devDependency), the same compiled
+ * TypeScript on Deno.
  * Prints a Markdown table and writes output/bench.json.
  *
  *   npm run bench -- --runs 5 --epochs 1000 --no-numpy
@@ -26,6 +28,7 @@ import {
 } from "./common";
 import { articleData, articleNetwork } from "../src/index";
 import { UsageError, intFlag, parseFlags } from "../scripts/cli";
+import { denoBinary, denoEnv } from "../jupyter/deno";
 
 /** Passes-1 of the NumPy short run (5 passes), scaled to the full run. */
 const NUMPY_EPOCHS = 4;
@@ -85,8 +88,8 @@ function log(message: string): void {
 }
 
 /** Runs a command, returns stdout; throws with its stderr on failure. */
-function run(command: string, args: string[], what: string): string {
-  const r = spawnSync(command, args, { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 << 20 });
+function run(command: string, args: string[], what: string, env?: NodeJS.ProcessEnv): string {
+  const r = spawnSync(command, args, { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 << 20, env });
   if (r.error) throw new Error(`${what}: could not start ${command}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${what}: ${command} ${args.join(" ")} exited with ${r.status ?? r.signal}\n${r.stderr}`);
   if (r.stderr) process.stderr.write(r.stderr);
@@ -215,6 +218,9 @@ function main(): void {
     const tsResults: RunResult[] = [];
     const learnerResults: RunResult[] = [];
     const cResults: RunResult[] = [];
+    // Deno runs the very file Node runs (build/bench/train-ts.js, CommonJS): only the engine differs.
+    const deno = denoBinary();
+    const denoResults: RunResult[] = [];
     const tsRun = (extra: string[], what: string): RunResult => {
       const res = lastJsonLine<RunResult>(run(process.execPath, [trainTs, "--epochs", String(epochs), ...extra], what), what);
       if (res.initialChecksum !== initialChecksum) throw new Error(`${what}: initial weights differ from the data file's (${res.initialChecksum} vs ${initialChecksum})`);
@@ -225,6 +231,14 @@ function main(): void {
       tsResults.push(tsRun(["--predict"], "TypeScript run"));
       log(`round ${r}/${runs}: TypeScript, learner-written hidden rule ...`);
       learnerResults.push(tsRun(["--learner-rule"], "TypeScript learner-rule run"));
+      if (deno) {
+        log(`round ${r}/${runs}: TypeScript on Deno ...`);
+        const what = "TypeScript on Deno run";
+        const res = lastJsonLine<RunResult>(run(deno, ["run", "--allow-all", "--quiet", "--unstable-detect-cjs", trainTs, "--epochs", String(epochs)], what, denoEnv()), what);
+        // Deno's Math.log rounds a few weights differently (README, "Two kernels"): equal to rounding, not bit for bit.
+        if (Math.abs(res.initialChecksum! - initialChecksum) > 1e-12 * Math.abs(initialChecksum)) throw new Error(`${what}: initial weights differ (${res.initialChecksum} vs ${initialChecksum})`);
+        denoResults.push(res);
+      }
       if (cNote === undefined) {
         log(`round ${r}/${runs}: C ...`);
         try {
@@ -249,6 +263,12 @@ function main(): void {
       gridRows: tsResults[0].predict!.gridRows,
       gridMsPerCall: median(tsResults.map((r) => r.predict!.gridMsPerCall)),
     };
+    let denoSummary: Summary = { status: "skipped", note: "skipped (no deno binary: npm ci installs it)" };
+    if (deno) {
+      denoSummary = summarise(denoResults, steps, flops);
+      denoSummary.check = { ...compareHistories(tsHistory, denoResults[0].history), bitIdenticalToNode: denoResults[0].finalMse === tsResults[0].finalMse };
+      denoSummary.note = versionOf(deno)?.replace(/ \(.*/, "");
+    }
     let c: Summary;
     if (cNote !== undefined) c = { status: cNote.startsWith("failed") ? "failed" : "skipped", note: cNote };
     else {
@@ -297,6 +317,7 @@ function main(): void {
       typescriptOverC: perRoundRatio(tsResults),
       learnerRuleOverC: perRoundRatio(learnerResults),
       numpyOverTypescript: np.status === "ok" ? np.seconds! / ts.seconds! : null,
+      denoOverNode: denoResults.length === runs ? median(denoResults.map((r, k) => r.seconds / tsResults[k].seconds)) : null,
     };
 
     // --- report --------------------------------------------------------------------------
@@ -311,12 +332,14 @@ function main(): void {
     out.push("|---|---:|---:|---:|---:|");
     out.push(row("TypeScript (the library's step, what `train` runs)", ts));
     out.push(row("TypeScript with a learner-written hidden rule (bench/learner-rule.ts)", learner));
+    if (deno) out.push(row(`TypeScript on ${denoSummary.note} (the same compiled code)`, denoSummary));
     out.push(row("C -O2", c));
     out.push(row(`NumPy (article code, scaled from ${NUMPY_EPOCHS + 1} passes)`, np));
     out.push("");
     const x = (v: number | null): string => (v === null ? "n/a" : v.toFixed(2) + "x");
     out.push(`- Time ratios (median over rounds of the same round's ratio): TypeScript / C ${x(ratios.typescriptOverC)}; learner-written rule / C ${x(ratios.learnerRuleOverC)}; NumPy / TypeScript ${x(ratios.numpyOverTypescript)}`);
     out.push(`- The learner-written rule gives the library's bits: ${learner.check!.sameBitsAsLibrary}`);
+    if (deno) out.push(`- Deno / Node (median over rounds of the same round's ratio): ${x(ratios.denoOverNode)}; same history as Node within ${AGREE_TOLERANCE}: ${denoSummary.check!.agrees}, bit-identical: ${denoSummary.check!.bitIdenticalToNode}`);
     out.push(`- ${flops} FLOPs per step (${Object.entries(breakdown).map(([k, v]) => `${k} ${v}`).join(", ")}; exp = 1 FLOP, sigmoid = 3; see bench/common.ts). Times include the history evaluation every ${RECORD_EVERY} epochs, which is not counted in the FLOPs.`);
     out.push(`- Final (epoch ${tsHistory.epochs[tsHistory.epochs.length - 1]}): TypeScript MSE ${ts.final!.mse.toFixed(6)}, accuracy ${(ts.final!.accuracy * 100).toFixed(2)}%; runs bit-identical: ${deterministic}`);
     if (c.status === "ok") {
@@ -340,7 +363,7 @@ function main(): void {
       config: { runs, epochs, passes, nTrain, steps, learningRate: LEARNING_RATE, recordEvery: RECORD_EVERY, architecture: ARCH, activation: "sigmoid", seed: 1 },
       flopsPerStep: { total: flops, breakdown, convention: "+,-,*,/ = 1 FLOP (multiply-add = 2), exp = 1, sigmoid = 3; history evaluation not counted" },
       machine,
-      results: { typescript: ts, typescriptLearnerRule: learner, c, numpy: np },
+      results: { typescript: ts, typescriptLearnerRule: learner, deno: denoSummary, c, numpy: np },
       numpy: numpyInfo,
       ratios,
       predict,

@@ -1,14 +1,16 @@
 /**
- * `npm run kernel`: writes the project's kernelspec "tslab-backprop"
+ * `npm run kernel`: writes the project's kernelspecs "tslab-backprop"
  * ("TypeScript (backprop-moons)"), which starts build/jupyter/tslab-kernel.js
- * (the project's own tslab, from the repository root).
+ * (the project's own tslab, from the repository root), and "deno-backprop"
+ * ("TypeScript on Deno (backprop-moons)"), which starts
+ * build/jupyter/deno-kernel.js (Deno's kernel, from the repository root).
  *
- *  - jupyter/kernels/tslab-backprop/kernel.json: relocatable copy inside the
+ *  - jupyter/kernels/<name>/kernel.json: relocatable copy inside the
  *    repository (paths relative to {resource_dir}); use it with
  *    `JUPYTER_PATH=$PWD/jupyter jupyter lab`.
  *  - the user's Jupyter: `jupyter kernelspec install --user` when a jupyter
  *    command works, else the file is written to the user data folder
- *    (~/.local/share/jupyter/kernels/tslab-backprop on Linux). This copy
+ *    (~/.local/share/jupyter/kernels/<name> on Linux). This copy
  *    uses absolute paths (this node, this checkout).
  */
 import { spawnSync } from "node:child_process";
@@ -22,6 +24,16 @@ export const KERNEL_DISPLAY_NAME = "TypeScript (backprop-moons)";
 
 const launcher = join(repoRoot, "build", "jupyter", "tslab-kernel.js");
 
+export const DENO_KERNEL_NAME = "deno-backprop";
+export const DENO_KERNEL_DISPLAY_NAME = "TypeScript on Deno (backprop-moons)";
+const denoLauncher = join(repoRoot, "build", "jupyter", "deno-kernel.js");
+
+/** Both kernels: name, display name, launcher. */
+const KERNELS = [
+  { name: KERNEL_NAME, displayName: KERNEL_DISPLAY_NAME, launcher },
+  { name: DENO_KERNEL_NAME, displayName: DENO_KERNEL_DISPLAY_NAME, launcher: denoLauncher },
+];
+
 export interface KernelSpec {
   argv: string[];
   display_name: string;
@@ -30,10 +42,10 @@ export interface KernelSpec {
   metadata: Record<string, unknown>;
 }
 
-export function kernelSpec(node: string, launcherPath: string): KernelSpec {
+export function kernelSpec(node: string, launcherPath: string, displayName = KERNEL_DISPLAY_NAME): KernelSpec {
   return {
     argv: [node, launcherPath, "{connection_file}"],
-    display_name: KERNEL_DISPLAY_NAME,
+    display_name: displayName,
     language: "typescript",
     interrupt_mode: "signal",
     metadata: { debugger: false },
@@ -47,11 +59,11 @@ function writeSpec(dir: string, spec: KernelSpec): string {
   return file;
 }
 
-/** The in-repo copy: relative to {resource_dir} = <repo>/jupyter/kernels/tslab-backprop. */
-export function writeRepoSpec(): string {
-  const dir = join(repoRoot, "jupyter", "kernels", KERNEL_NAME);
-  const rel = relative(dir, launcher).split("\\").join("/");
-  return writeSpec(dir, kernelSpec("node", `{resource_dir}/${rel}`));
+/** The in-repo copy: relative to {resource_dir} = <repo>/jupyter/kernels/<name>. */
+export function writeRepoSpec(kernel = KERNELS[0]): string {
+  const dir = join(repoRoot, "jupyter", "kernels", kernel.name);
+  const rel = relative(dir, kernel.launcher).split("\\").join("/");
+  return writeSpec(dir, kernelSpec("node", `{resource_dir}/${rel}`, kernel.displayName));
 }
 
 /** Jupyter's user data folder (jupyter_core.paths.jupyter_data_dir). */
@@ -63,16 +75,16 @@ export function userDataDir(): string {
 }
 
 /** Installs for the current user; returns where and how. */
-export function installUserSpec(jupyter = process.env.JUPYTER ?? "jupyter"): string {
-  const spec = kernelSpec(process.execPath, launcher);
-  const staging = mkdtempSync(join(tmpdir(), "tslab-backprop-spec-"));
+export function installUserSpec(jupyter = process.env.JUPYTER ?? "jupyter", kernel = KERNELS[0]): string {
+  const spec = kernelSpec(process.execPath, kernel.launcher, kernel.displayName);
+  const staging = mkdtempSync(join(tmpdir(), `${kernel.name}-spec-`));
   try {
-    const stagedDir = join(staging, KERNEL_NAME);
+    const stagedDir = join(staging, kernel.name);
     writeSpec(stagedDir, spec);
-    const run = spawnSync(jupyter, ["kernelspec", "install", "--user", "--replace", "--name", KERNEL_NAME, stagedDir], { encoding: "utf8" });
-    if (run.status === 0) return `${(run.stderr + run.stdout).trim() || `installed ${KERNEL_NAME}`} (jupyter kernelspec install --user)`;
+    const run = spawnSync(jupyter, ["kernelspec", "install", "--user", "--replace", "--name", kernel.name, stagedDir], { encoding: "utf8" });
+    if (run.status === 0) return `${(run.stderr + run.stdout).trim() || `installed ${kernel.name}`} (jupyter kernelspec install --user)`;
     const why = run.error ? `${jupyter} not found` : `${jupyter} kernelspec install failed: ${(run.stderr || run.stdout).trim()}`;
-    const file = writeSpec(join(userDataDir(), "kernels", KERNEL_NAME), spec);
+    const file = writeSpec(join(userDataDir(), "kernels", kernel.name), spec);
     return `wrote ${file} (${why})`;
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -81,10 +93,11 @@ export function installUserSpec(jupyter = process.env.JUPYTER ?? "jupyter"): str
 
 const USAGE = `Usage: npm run kernel [-- --repo-only]
 
-Writes the kernelspec "${KERNEL_NAME}" (${KERNEL_DISPLAY_NAME}):
-  jupyter/kernels/${KERNEL_NAME}/kernel.json   in the repository (JUPYTER_PATH=$PWD/jupyter)
+Writes the kernelspecs "${KERNEL_NAME}" (${KERNEL_DISPLAY_NAME}) and
+"${DENO_KERNEL_NAME}" (${DENO_KERNEL_DISPLAY_NAME}):
+  jupyter/kernels/<name>/kernel.json   in the repository (JUPYTER_PATH=$PWD/jupyter)
   and, unless --repo-only, for your user's Jupyter (jupyter kernelspec install --user,
-  or ~/.local/share/jupyter/kernels/${KERNEL_NAME}/ when there is no jupyter command).
+  or ~/.local/share/jupyter/kernels/<name>/ when there is no jupyter command).
 Environment: JUPYTER (jupyter command to use), JUPYTER_DATA_DIR.`;
 
 function main(): void {
@@ -93,9 +106,11 @@ function main(): void {
     console.error(`install-kernel: ${launcher} is missing; run npm run build first (npm run kernel does)`);
     process.exit(1);
   }
-  console.log(`in-repo kernelspec: ${writeRepoSpec()}  (use with JUPYTER_PATH=${join(repoRoot, "jupyter")})`);
-  if (!values["repo-only"]) console.log(`user kernelspec: ${installUserSpec()}`);
-  console.log(`kernel "${KERNEL_DISPLAY_NAME}" starts: node ${relative(process.cwd(), launcher) || launcher} {connection_file}, cwd = ${repoRoot}`);
+  for (const kernel of KERNELS) {
+    console.log(`in-repo kernelspec: ${writeRepoSpec(kernel)}  (use with JUPYTER_PATH=${join(repoRoot, "jupyter")})`);
+    if (!values["repo-only"]) console.log(`user kernelspec: ${installUserSpec(undefined, kernel)}`);
+    console.log(`kernel "${kernel.displayName}" starts: node ${relative(process.cwd(), kernel.launcher) || kernel.launcher} {connection_file}, cwd = ${repoRoot}`);
+  }
 }
 
 if (require.main === module) main();

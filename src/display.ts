@@ -1,10 +1,12 @@
 /**
- * The notebook side: the ONLY module that knows about Jupyter/tslab.
- * tslab's public `display` sends one MIME type per call, so a figure would
- * arrive as three separate outputs; tslab's internal `lastWriteDisplayData`
- * hook sends a whole bundle, and this file is the one place that uses it.
+ * The notebook side: the ONLY module that knows about Jupyter and which
+ * kernel runs the notebook. Both kernels can send a whole MIME bundle as one
+ * output (a figure is one output, not three): on tslab through its internal
+ * `lastWriteDisplayData` hook (its public `display` sends one MIME type per
+ * call), on Deno through `Deno.jupyter.broadcast` (what
+ * `Deno.jupyter.display(bundle, { raw: true })` sends, without its delay).
  */
-import * as tslabJupyter from "tslab/dist/jupyter";
+import type * as TslabJupyter from "tslab/dist/jupyter";
 import type { Figure } from "./figures";
 import { EpochRecord, formatRecord } from "./history";
 import { figureDiv, plotlyScript } from "./html";
@@ -13,25 +15,76 @@ import { formatProgress } from "./progress";
 
 export type MimeBundle = Record<string, unknown>;
 
-function writer(): typeof tslabJupyter.lastWriteDisplayData {
-  const write = tslabJupyter.lastWriteDisplayData;
-  if (typeof write !== "function") {
-    throw new Error("display: no notebook kernel is running. Call this from a cell of a tslab notebook (kernel \"TypeScript (backprop-moons)\"); outside Jupyter, export figures with standaloneHtml() instead.");
+interface DisplayMessage {
+  bundle: MimeBundle;
+  displayId?: string;
+  update: boolean;
+}
+
+/** `Deno.jupyter` as far as this file uses it (lib.deno.d.ts, Deno 2.9). */
+interface DenoJupyter {
+  broadcast(msgType: string, content: Record<string, unknown>): Promise<void> | void;
+}
+
+/** Deno's kernel, or undefined elsewhere (reading `Deno.jupyter` throws outside `deno jupyter`). */
+function denoJupyter(): DenoJupyter | undefined {
+  const deno = (globalThis as { Deno?: { jupyter?: DenoJupyter } }).Deno;
+  if (deno === undefined) return undefined;
+  try {
+    return typeof deno.jupyter?.broadcast === "function" ? deno.jupyter : undefined;
+  } catch {
+    return undefined;
   }
-  return write;
+}
+
+/**
+ * tslab's hook, looked up when first needed rather than imported at the top:
+ * under Deno this file is an ES module with no `require`, and tslab is not running.
+ */
+function tslabWriter(): typeof TslabJupyter.lastWriteDisplayData | undefined {
+  if (typeof require !== "function") return undefined;
+  const write = (require("tslab/dist/jupyter") as typeof TslabJupyter).lastWriteDisplayData;
+  return typeof write === "function" ? write : undefined;
+}
+
+/**
+ * `Deno.jupyter.broadcast` sends the message as `Deno.jupyter.display(bundle,
+ * { raw: true })` would, minus display's `await` before sending: in Deno 2.9
+ * broadcast sends at once, so a live progress line updates while a
+ * synchronous training loop runs and outputs keep their order with
+ * console.log (display's messages would all leave after the cell's code).
+ * It is typed as returning a Promise: a rejection is reported on stderr
+ * instead of becoming an unhandled rejection that ends the kernel.
+ */
+function sendWithDeno(jupyter: DenoJupyter, { bundle, displayId, update }: DisplayMessage): void {
+  const content = { data: bundle, metadata: {}, transient: displayId ? { display_id: displayId } : {} };
+  const sent = jupyter.broadcast(update ? "update_display_data" : "display_data", content);
+  if (sent instanceof Promise) sent.catch((error: unknown) => console.error("display: Deno.jupyter.broadcast failed:", error));
+}
+
+function sendWithTslab(write: NonNullable<ReturnType<typeof tslabWriter>>, { bundle, displayId, update }: DisplayMessage): void {
+  write(
+    {
+      // tslab types bundle values as strings; JSON MIME types must stay objects.
+      data: bundle as unknown as Parameters<typeof write>[0]["data"],
+      metadata: {},
+      transient: displayId ? { display_id: displayId } : {},
+    },
+    update,
+  );
+}
+
+function send(message: DisplayMessage): void {
+  const deno = denoJupyter();
+  if (deno) return sendWithDeno(deno, message);
+  const tslab = tslabWriter();
+  if (tslab) return sendWithTslab(tslab, message);
+  throw new Error("display: no notebook kernel is running. Call this from a cell of a notebook (kernel \"TypeScript (backprop-moons)\" or \"TypeScript on Deno (backprop-moons)\"); outside Jupyter, export figures with standaloneHtml() instead.");
 }
 
 /** Sends one display_data output holding every MIME type of `bundle` (or updates the output `displayId`). */
 export function displayBundle(bundle: MimeBundle, options: { displayId?: string; update?: boolean } = {}): void {
-  writer()(
-    {
-      // tslab types bundle values as strings; JSON MIME types must stay objects.
-      data: bundle as unknown as Parameters<typeof tslabJupyter.lastWriteDisplayData>[0]["data"],
-      metadata: {},
-      transient: options.displayId ? { display_id: options.displayId } : {},
-    },
-    options.update === true,
-  );
+  send({ bundle, displayId: options.displayId, update: options.update === true });
 }
 
 /**

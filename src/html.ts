@@ -1,11 +1,19 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import type { Figure } from "./figures";
 
 let plotlySource: string | undefined;
 
-/** plotly.min.js from the plotly.js-dist-min package (4.8 MB), read once. */
+/**
+ * plotly.min.js from the plotly.js-dist-min package (4.8 MB), read once.
+ * Resolved like `require` from this file where there is one (CommonJS: Node,
+ * tslab); an ES module (Deno) has none and resolves from the working directory,
+ * the repository root where the notebook kernels start.
+ */
 export function plotlyScript(): string {
-  plotlySource ??= readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8");
+  const resolver = typeof require === "function" ? require : createRequire(join(process.cwd(), "package.json"));
+  plotlySource ??= readFileSync(resolver.resolve("plotly.js-dist-min/plotly.min.js"), "utf8");
   return plotlySource;
 }
 

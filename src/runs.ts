@@ -12,7 +12,8 @@ import { DeltaRules, hiddenLayerDelta, outputLayerDelta } from "./delta-rules";
 import { EpochRecord, TrainingHistory, formatRecord } from "./history";
 import { Layer } from "./layer";
 import { Matrix } from "./matrix";
-import { NetworkJSON, NeuralNetwork, TrainOptions } from "./network";
+import { NeuralNetwork, type TrainOptions } from "./network";
+import type { NetworkJSON } from "./network-json";
 import { formatDuration } from "./progress";
 import { setSeed } from "./random";
 
