@@ -3,7 +3,9 @@
  * per-sample SGD, lr 0.01, 1000 epochs = 1001 passes over 1400 samples,
  * history every 10 epochs) in TypeScript, in plain C (bench/train.c, cc -O2)
  * and in the article's NumPy code (bench/numpy_train.py, short run scaled to
- * the full run), all from the same data and the same initial weights.
+ * the full run), all from the same data and the same initial weights; and,
+ * when the deno binary is installed (npm devDependency), the same compiled
+ * TypeScript on Deno.
  * Prints a Markdown table and writes output/bench.json.
  *
  *   npm run bench -- --runs 5 --epochs 1000 --no-numpy
@@ -18,16 +20,15 @@ import {
   DEFAULT_RUNS,
   LEARNING_RATE,
   RECORD_EVERY,
-  UsageError,
-  articleData,
-  articleNetwork,
   flopsPerStep,
   median,
-  parseFlags,
   repoRoot,
   weightChecksum,
   writeDataFile,
 } from "./common";
+import { articleData, articleNetwork } from "../src/index";
+import { UsageError, intFlag, parseFlags } from "../scripts/cli";
+import { denoBinary, denoEnv } from "../jupyter/deno";
 
 /** Passes-1 of the NumPy short run (5 passes), scaled to the full run. */
 const NUMPY_EPOCHS = 4;
@@ -35,7 +36,8 @@ const NUMPY_EPOCHS = 4;
 const AGREE_TOLERANCE = 1e-9;
 
 const USAGE = `usage: npm run bench -- [--runs N] [--epochs E] [--no-c] [--no-numpy] [--help]
-  --runs N     timed runs per implementation, median reported (positive integer; default ${DEFAULT_RUNS})
+  --runs N     rounds; each round runs every implementation once, interleaved; medians reported
+               (positive integer; default ${DEFAULT_RUNS})
   --epochs E   epochs per run, E + 1 passes over the 1400 training samples like the article
                (non-negative integer; default ${DEFAULT_EPOCHS})
   --no-c       skip the C version (bench/train.c, needs cc)
@@ -86,8 +88,8 @@ function log(message: string): void {
 }
 
 /** Runs a command, returns stdout; throws with its stderr on failure. */
-function run(command: string, args: string[], what: string): string {
-  const r = spawnSync(command, args, { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 << 20 });
+function run(command: string, args: string[], what: string, env?: NodeJS.ProcessEnv): string {
+  const r = spawnSync(command, args, { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 << 20, env });
   if (r.error) throw new Error(`${what}: could not start ${command}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${what}: ${command} ${args.join(" ")} exited with ${r.status ?? r.signal}\n${r.stderr}`);
   if (r.stderr) process.stderr.write(r.stderr);
@@ -168,14 +170,9 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const flags = parseFlags(argv, {
-    "--runs": { kind: "int", min: 1, expect: "a positive integer (number of timed runs)" },
-    "--epochs": { kind: "int", min: 0, expect: "a non-negative integer (number of epochs)" },
-    "--no-c": { kind: "bool" },
-    "--no-numpy": { kind: "bool" },
-  }, "bench");
-  const runs = (flags["--runs"] as number | undefined) ?? DEFAULT_RUNS;
-  const epochs = (flags["--epochs"] as number | undefined) ?? DEFAULT_EPOCHS;
+  const flags = parseFlags(argv, { runs: { type: "string" }, epochs: { type: "string" }, "no-c": { type: "boolean" }, "no-numpy": { type: "boolean" }, help: { type: "boolean" } }, "bench");
+  const runs = intFlag(flags.runs, "runs", 1, DEFAULT_RUNS);
+  const epochs = intFlag(flags.epochs, "epochs", 0, DEFAULT_EPOCHS);
 
   const { split } = articleData();
   const nTrain = split.XTrain.rows;
@@ -201,57 +198,96 @@ function main(): void {
     const dataFile = join(tmp, "data.txt");
     writeDataFile(dataFile, split, nn);
 
-    // --- TypeScript: each run in its own process (own peak RSS) ---------------------------
+    // --- TypeScript (library rules, learner-written hidden rule) and C -O2, interleaved ------
+    // One round runs each implementation once, so a machine that drifts during
+    // the benchmark slows all of them alike; the ratios are what to compare.
     const trainTs = join(__dirname, "train-ts.js");
+    const exe = join(tmp, "train");
+    let cNote: string | undefined;
+    if (flags["no-c"]) cNote = "skipped (--no-c)";
+    else if (!ccVersion) cNote = "skipped (no C compiler)";
+    else {
+      try {
+        log(`compiling: cc -O2 -o ${exe} bench/train.c -lm`);
+        run("cc", ["-O2", "-o", exe, "bench/train.c", "-lm"], "C compile");
+      } catch (e) {
+        log(String(e instanceof Error ? e.message : e));
+        cNote = `failed: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`;
+      }
+    }
     const tsResults: RunResult[] = [];
+    const learnerResults: RunResult[] = [];
+    const cResults: RunResult[] = [];
+    // Deno runs the very file Node runs (build/bench/train-ts.js, CommonJS): only the engine differs.
+    const deno = denoBinary();
+    const denoResults: RunResult[] = [];
+    const tsRun = (extra: string[], what: string): RunResult => {
+      const res = lastJsonLine<RunResult>(run(process.execPath, [trainTs, "--epochs", String(epochs), ...extra], what), what);
+      if (res.initialChecksum !== initialChecksum) throw new Error(`${what}: initial weights differ from the data file's (${res.initialChecksum} vs ${initialChecksum})`);
+      return res;
+    };
     for (let r = 1; r <= runs; r++) {
-      log(`TypeScript run ${r}/${runs} ...`);
-      const res = lastJsonLine<RunResult>(run(process.execPath, [trainTs, "--epochs", String(epochs), "--predict"], "TypeScript run"), "TypeScript run");
-      if (res.initialChecksum !== initialChecksum) throw new Error(`TypeScript run: initial weights differ from the data file's (${res.initialChecksum} vs ${initialChecksum})`);
-      tsResults.push(res);
+      log(`round ${r}/${runs}: TypeScript ...`);
+      tsResults.push(tsRun(["--predict"], "TypeScript run"));
+      log(`round ${r}/${runs}: TypeScript, learner-written hidden rule ...`);
+      learnerResults.push(tsRun(["--learner-rule"], "TypeScript learner-rule run"));
+      if (deno) {
+        log(`round ${r}/${runs}: TypeScript on Deno ...`);
+        const what = "TypeScript on Deno run";
+        const res = lastJsonLine<RunResult>(run(deno, ["run", "--allow-all", "--quiet", "--unstable-detect-cjs", trainTs, "--epochs", String(epochs)], what, denoEnv()), what);
+        // Deno's Math.log rounds a few weights differently (README, "Two kernels"): equal to rounding, not bit for bit.
+        if (Math.abs(res.initialChecksum! - initialChecksum) > 1e-12 * Math.abs(initialChecksum)) throw new Error(`${what}: initial weights differ (${res.initialChecksum} vs ${initialChecksum})`);
+        denoResults.push(res);
+      }
+      if (cNote === undefined) {
+        log(`round ${r}/${runs}: C ...`);
+        try {
+          cResults.push(lastJsonLine<RunResult>(run(exe, [dataFile, String(epochs), String(RECORD_EVERY)], "C run"), "C run"));
+        } catch (e) {
+          log(String(e instanceof Error ? e.message : e));
+          cNote = `failed: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`;
+        }
+      }
     }
     const ts = summarise(tsResults, steps, flops);
     const tsHistory = tsResults[0].history;
     const deterministic = tsResults.every((r) => r.finalChecksum === tsResults[0].finalChecksum && r.finalMse === tsResults[0].finalMse);
     ts.check = { runsBitIdentical: deterministic };
+    const learner = summarise(learnerResults, steps, flops);
+    learner.check = {
+      sameBitsAsLibrary: learnerResults.every((r) => r.finalChecksum === tsResults[0].finalChecksum && r.finalMse === tsResults[0].finalMse),
+    };
     const predict = {
       testRows: tsResults[0].predict!.testRows,
       testMsPerCall: median(tsResults.map((r) => r.predict!.testMsPerCall)),
       gridRows: tsResults[0].predict!.gridRows,
       gridMsPerCall: median(tsResults.map((r) => r.predict!.gridMsPerCall)),
     };
-
-    // --- C -O2 ----------------------------------------------------------------------------
-    let c: Summary;
-    if (flags["--no-c"]) c = { status: "skipped", note: "skipped (--no-c)" };
-    else if (!ccVersion) c = { status: "skipped", note: "skipped (no C compiler)" };
-    else {
-      const exe = join(tmp, "train");
-      try {
-        log(`compiling: cc -O2 -o ${exe} bench/train.c -lm`);
-        run("cc", ["-O2", "-o", exe, "bench/train.c", "-lm"], "C compile");
-        const cResults: RunResult[] = [];
-        for (let r = 1; r <= runs; r++) {
-          log(`C run ${r}/${runs} ...`);
-          cResults.push(lastJsonLine<RunResult>(run(exe, [dataFile, String(epochs), String(RECORD_EVERY)], "C run"), "C run"));
-        }
-        c = summarise(cResults, steps, flops);
-        c.check = {
-          ...compareHistories(tsHistory, cResults[0].history),
-          finalMseAbsDiff: Math.abs(cResults[0].finalMse - tsResults[0].finalMse),
-          finalWeightChecksumAbsDiff: Math.abs(cResults[0].finalChecksum - tsResults[0].finalChecksum),
-        };
-      } catch (e) {
-        log(String(e instanceof Error ? e.message : e));
-        c = { status: "failed", note: `failed: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}` };
-      }
+    let denoSummary: Summary = { status: "skipped", note: "skipped (no deno binary: npm ci installs it)" };
+    if (deno) {
+      denoSummary = summarise(denoResults, steps, flops);
+      denoSummary.check = { ...compareHistories(tsHistory, denoResults[0].history), bitIdenticalToNode: denoResults[0].finalMse === tsResults[0].finalMse };
+      denoSummary.note = versionOf(deno)?.replace(/ \(.*/, "");
     }
+    let c: Summary;
+    if (cNote !== undefined) c = { status: cNote.startsWith("failed") ? "failed" : "skipped", note: cNote };
+    else {
+      c = summarise(cResults, steps, flops);
+      c.check = {
+        ...compareHistories(tsHistory, cResults[0].history),
+        finalMseAbsDiff: Math.abs(cResults[0].finalMse - tsResults[0].finalMse),
+        finalWeightChecksumAbsDiff: Math.abs(cResults[0].finalChecksum - tsResults[0].finalChecksum),
+      };
+    }
+    /** Median over rounds of (this run's time / the same round's C time). */
+    const perRoundRatio = (rs: RunResult[]): number | null =>
+      c.status === "ok" && cResults.length === rs.length ? median(rs.map((r, k) => r.seconds / cResults[k].seconds)) : null;
 
     // --- NumPy (the article's code): short run scaled to the full run -----------------------
     let np: Summary;
     let numpyInfo: Record<string, unknown> | undefined;
     const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import numpy"], { stdio: "ignore" }).status === 0);
-    if (flags["--no-numpy"]) np = { status: "skipped", note: "skipped (--no-numpy)" };
+    if (flags["no-numpy"]) np = { status: "skipped", note: "skipped (--no-numpy)" };
     else if (!python) np = { status: "skipped", note: "skipped (no python3 with numpy)" };
     else {
       try {
@@ -278,8 +314,10 @@ function main(): void {
     }
 
     const ratios = {
-      typescriptOverC: c.status === "ok" ? ts.seconds! / c.seconds! : null,
+      typescriptOverC: perRoundRatio(tsResults),
+      learnerRuleOverC: perRoundRatio(learnerResults),
       numpyOverTypescript: np.status === "ok" ? np.seconds! / ts.seconds! : null,
+      denoOverNode: denoResults.length === runs ? median(denoResults.map((r, k) => r.seconds / tsResults[k].seconds)) : null,
     };
 
     // --- report --------------------------------------------------------------------------
@@ -292,11 +330,16 @@ function main(): void {
     out.push("");
     out.push("| implementation | full run (s) | us/step | GFLOP/s | peak RSS (MB) |");
     out.push("|---|---:|---:|---:|---:|");
-    out.push(row("TypeScript", ts));
+    out.push(row("TypeScript (the library's step, what `train` runs)", ts));
+    out.push(row("TypeScript with a learner-written hidden rule (bench/learner-rule.ts)", learner));
+    if (deno) out.push(row(`TypeScript on ${denoSummary.note} (the same compiled code)`, denoSummary));
     out.push(row("C -O2", c));
     out.push(row(`NumPy (article code, scaled from ${NUMPY_EPOCHS + 1} passes)`, np));
     out.push("");
-    out.push(`- TypeScript / C: ${ratios.typescriptOverC === null ? "n/a" : ratios.typescriptOverC.toFixed(2) + "x"}; NumPy / TypeScript: ${ratios.numpyOverTypescript === null ? "n/a" : ratios.numpyOverTypescript.toFixed(2) + "x"} (time ratios)`);
+    const x = (v: number | null): string => (v === null ? "n/a" : v.toFixed(2) + "x");
+    out.push(`- Time ratios (median over rounds of the same round's ratio): TypeScript / C ${x(ratios.typescriptOverC)}; learner-written rule / C ${x(ratios.learnerRuleOverC)}; NumPy / TypeScript ${x(ratios.numpyOverTypescript)}`);
+    out.push(`- The learner-written rule gives the library's bits: ${learner.check!.sameBitsAsLibrary}`);
+    if (deno) out.push(`- Deno / Node (median over rounds of the same round's ratio): ${x(ratios.denoOverNode)}; same history as Node within ${AGREE_TOLERANCE}: ${denoSummary.check!.agrees}, bit-identical: ${denoSummary.check!.bitIdenticalToNode}`);
     out.push(`- ${flops} FLOPs per step (${Object.entries(breakdown).map(([k, v]) => `${k} ${v}`).join(", ")}; exp = 1 FLOP, sigmoid = 3; see bench/common.ts). Times include the history evaluation every ${RECORD_EVERY} epochs, which is not counted in the FLOPs.`);
     out.push(`- Final (epoch ${tsHistory.epochs[tsHistory.epochs.length - 1]}): TypeScript MSE ${ts.final!.mse.toFixed(6)}, accuracy ${(ts.final!.accuracy * 100).toFixed(2)}%; runs bit-identical: ${deterministic}`);
     if (c.status === "ok") {
@@ -320,7 +363,7 @@ function main(): void {
       config: { runs, epochs, passes, nTrain, steps, learningRate: LEARNING_RATE, recordEvery: RECORD_EVERY, architecture: ARCH, activation: "sigmoid", seed: 1 },
       flopsPerStep: { total: flops, breakdown, convention: "+,-,*,/ = 1 FLOP (multiply-add = 2), exp = 1, sigmoid = 3; history evaluation not counted" },
       machine,
-      results: { typescript: ts, c, numpy: np },
+      results: { typescript: ts, typescriptLearnerRule: learner, deno: denoSummary, c, numpy: np },
       numpy: numpyInfo,
       ratios,
       predict,

@@ -1,11 +1,11 @@
 /**
  * Shared pieces of the benchmark: the article's network and data, the FLOP
  * count of one SGD step, the data file handed to the C and NumPy versions,
- * and a small flag parser.
+ * (The data and the network come from src/experiment.ts, flags from scripts/cli.ts.)
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_SEED, Layer, Matrix, NeuralNetwork, Split, makeMoons, setSeed, trainTestSplit } from "../src/index";
+import { NeuralNetwork, Split } from "../src/index";
 
 /** The repository root, from build/bench/ where the compiled benchmark runs. */
 export const repoRoot = join(__dirname, "..", "..");
@@ -61,20 +61,6 @@ export function flopsPerStep(arch: ReadonlyArray<readonly [number, number]> = AR
   return { total, breakdown };
 }
 
-/** The article's data: make_moons(2000, noise 0.2, random_state 100), split 1400 / 600 (random_state 42). */
-export function articleData(): { X: Matrix; split: Split } {
-  const { X, y } = makeMoons();
-  return { X, split: trainTestSplit(X, y) };
-}
-
-/** The article's 2-25-50-25-2 sigmoid network, weights drawn after setSeed(DEFAULT_SEED = 1). */
-export function articleNetwork(): NeuralNetwork {
-  setSeed(DEFAULT_SEED);
-  const nn = new NeuralNetwork();
-  for (const [nIn, nOut] of ARCH) nn.addLayer(new Layer(nIn, nOut, "sigmoid"));
-  return nn;
-}
-
 /** Sum of every weight (layer by layer, row-major): a cheap fingerprint to compare implementations. */
 export function weightChecksum(nn: NeuralNetwork): number {
   let sum = 0;
@@ -114,44 +100,4 @@ export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Thrown for a bad command line; the entry points print the message and exit 2. */
-export class UsageError extends Error {}
-
-export interface FlagSpec {
-  /** "int" takes a value (validated by min), "bool" takes none. */
-  kind: "int" | "bool";
-  min?: number;
-  /** What the value means, for the error message. */
-  expect?: string;
-}
-
-/** Parses `--name value`, `--name=value` and bare boolean flags; rejects anything else by name. */
-export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>, program: string): Record<string, number | boolean> {
-  const out: Record<string, number | boolean> = {};
-  for (let k = 0; k < argv.length; k++) {
-    const arg = argv[k];
-    if (!arg.startsWith("--")) throw new UsageError(`${program}: unexpected argument "${arg}" (flags start with --; see --help)`);
-    const eq = arg.indexOf("=");
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const spec = specs[name];
-    if (!spec) throw new UsageError(`${program}: unknown flag "${name}"; expected one of ${Object.keys(specs).join(", ")}`);
-    if (spec.kind === "bool") {
-      if (eq !== -1) throw new UsageError(`${program}: ${name} takes no value, got "${arg}"`);
-      out[name] = true;
-      continue;
-    }
-    let value: string | undefined;
-    if (eq !== -1) value = arg.slice(eq + 1);
-    else if (k + 1 < argv.length && !argv[k + 1].startsWith("--")) value = argv[++k];
-    const min = spec.min ?? 0;
-    const expect = spec.expect ?? `an integer >= ${min}`;
-    if (value === undefined || value === "") throw new UsageError(`${program}: ${name} expects ${expect}, got nothing`);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min) {
-      throw new UsageError(`${program}: ${name} expects ${expect}, got "${value}"`);
-    }
-    out[name] = Number(value);
-  }
-  return out;
 }

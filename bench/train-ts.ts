@@ -13,16 +13,16 @@ import {
   DEFAULT_EPOCHS,
   LEARNING_RATE,
   RECORD_EVERY,
-  UsageError,
-  articleData,
-  articleNetwork,
   median,
-  parseFlags,
   weightChecksum,
 } from "./common";
+import { articleData, articleNetwork } from "../src/index";
+import { UsageError, intFlag, parseFlags } from "../scripts/cli";
+import { learnerHiddenDelta } from "./learner-rule";
 
-const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--predict] [--help]
-  --epochs E   epochs (E + 1 passes over the 1400 training samples, like the article); default ${DEFAULT_EPOCHS}
+const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--learner-rule] [--predict] [--help]
+  --epochs E      epochs (E + 1 passes over the 1400 training samples, like the article); default ${DEFAULT_EPOCHS}
+  --learner-rule  train with the hidden rule written in plain loops (bench/learner-rule.ts) instead of the library's
   --predict    after training, also time predict() on the 600 test points and a 200x200 grid`;
 
 /** Median milliseconds of one `predict(X)` call, after a few untimed warm-up calls. */
@@ -45,14 +45,12 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const flags = parseFlags(argv, {
-    "--epochs": { kind: "int", min: 0, expect: "a non-negative integer (number of epochs)" },
-    "--predict": { kind: "bool" },
-  }, "train-ts");
-  const epochs = (flags["--epochs"] as number | undefined) ?? DEFAULT_EPOCHS;
+  const flags = parseFlags(argv, { epochs: { type: "string" }, predict: { type: "boolean" }, "learner-rule": { type: "boolean" }, help: { type: "boolean" } }, "train-ts");
+  const epochs = intFlag(flags.epochs, "epochs", 0, DEFAULT_EPOCHS);
 
   const { X, split } = articleData();
   const nn = articleNetwork();
+  if (flags["learner-rule"]) nn.deltaRules.hidden = learnerHiddenDelta;
   const initialChecksum = weightChecksum(nn);
 
   const t0 = performance.now();
@@ -62,7 +60,7 @@ function main(): void {
   const maxRssKB = process.resourceUsage().maxRSS;
 
   let predict: { testRows: number; testMsPerCall: number; gridRows: number; gridMsPerCall: number } | undefined;
-  if (flags["--predict"]) {
+  if (flags.predict) {
     const grid = gridAround(X, 200).points; // the decision-boundary grid, 200 x 200
     predict = {
       testRows: split.XTest.rows,
@@ -74,7 +72,7 @@ function main(): void {
 
   const last = history.last!;
   const result = {
-    impl: "typescript",
+    impl: flags["learner-rule"] ? "typescript-learner-rule" : "typescript",
     epochs,
     passes: epochs + 1,
     nTrain: split.XTrain.rows,

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "./chromium";
 import type { PageGlobals } from "./chromium";
-import { repoRoot } from "./notebook-runner";
+import { parseCommandLine, repoRoot } from "./cli";
 
 /** Writes the SVGs; returns the files written. Throws if a page fails to draw. */
 export async function exportSvgs(htmlFiles: string[]): Promise<string[]> {
@@ -62,7 +62,7 @@ export async function exportSvgsIfPossible(htmlFiles: string[]): Promise<string[
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+  const { positionals: args } = parseCommandLine("export-svg", "Usage: node build/scripts/export-svg.js [PAGE.html ...]   (default: output/figures/*.html)", { allowPositionals: true, options: {} });
   const dir = join(repoRoot, "output", "figures");
   const files = args.length > 0
     ? args.map((a) => resolve(a))

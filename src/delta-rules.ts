@@ -1,4 +1,5 @@
 import type { Layer } from "./layer";
+import { matVec } from "./linalg";
 import type { Loss } from "./loss";
 
 /**
@@ -35,26 +36,18 @@ export const outputLayerDelta: OutputDeltaRule = (layer, target, loss) => {
 
 /**
  * Hidden layer J, followed by layer K:
- * error_j = sum_k W_jk delta_k (W of the NEXT layer), delta_j = error_j * f'(o_j).
- * (`train` runs a fused, faster copy of it, `hiddenDeltaAndNextUpdate` in
- * fast-step.ts, only after checking the copy gives the same bits; edit this
- * function and training runs your edit.)
+ * error_j = sum_k W_jk delta_k (W of the NEXT layer, before its update),
+ * delta_j = error_j * f'(o_j).
+ * This is the function training runs: edit it (or assign your own to
+ * `network.deltaRules.hidden`) and `train` runs your version.
  */
 export const hiddenLayerDelta: HiddenDeltaRule = (layer, next) => {
   const o = layer.lastActivation;
   const error = layer.error;
   const delta = layer.delta;
   const fPrime = layer.activation.derivative;
-  const W = next.weights.data;
-  const nextDelta = next.delta;
-  const nK = next.nNeurons;
-  for (let j = 0; j < layer.nNeurons; j++) {
-    let sum = 0;
-    const row = j * nK;
-    for (let k = 0; k < nK; k++) sum += W[row + k] * nextDelta[k]; // error_j = sum_k W_jk delta_k
-    error[j] = sum;
-    delta[j] = sum * fPrime(o[j]); // delta_j = error_j * f'(o_j)
-  }
+  matVec(next.weights.data, layer.nNeurons, next.nNeurons, next.delta, error); // error_j = sum_k W_jk delta_k
+  for (let j = 0; j < layer.nNeurons; j++) delta[j] = error[j] * fPrime(o[j]); // delta_j = error_j * f'(o_j)
 };
 
 /** The article's rules, the ones every new network starts with. */

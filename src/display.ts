@@ -1,10 +1,12 @@
 /**
- * The notebook side: the ONLY module that knows about Jupyter/tslab.
- * tslab's public `display` sends one MIME type per call, so a figure would
- * arrive as three separate outputs; tslab's internal `lastWriteDisplayData`
- * hook sends a whole bundle, and this file is the one place that uses it.
+ * The notebook side: the ONLY module that knows about Jupyter and which
+ * kernel runs the notebook. Both kernels can send a whole MIME bundle as one
+ * output (a figure is one output, not three): on tslab through its internal
+ * `lastWriteDisplayData` hook (its public `display` sends one MIME type per
+ * call), on Deno through `Deno.jupyter.broadcast` (what
+ * `Deno.jupyter.display(bundle, { raw: true })` sends, without its delay).
  */
-import * as tslabJupyter from "tslab/dist/jupyter";
+import type * as TslabJupyter from "tslab/dist/jupyter";
 import type { Figure } from "./figures";
 import { EpochRecord, formatRecord } from "./history";
 import { figureDiv, plotlyScript } from "./html";
@@ -13,51 +15,178 @@ import { formatProgress } from "./progress";
 
 export type MimeBundle = Record<string, unknown>;
 
-function writer(): typeof tslabJupyter.lastWriteDisplayData {
-  const write = tslabJupyter.lastWriteDisplayData;
-  if (typeof write !== "function") {
-    throw new Error("display: no notebook kernel is running. Call this from a cell of a tslab notebook (kernel \"TypeScript (backprop-moons)\"); outside Jupyter, export figures with standaloneHtml() instead.");
+interface DisplayMessage {
+  bundle: MimeBundle;
+  displayId?: string;
+  update: boolean;
+}
+
+/** `Deno.jupyter` as far as this file uses it (lib.deno.d.ts, Deno 2.9). */
+interface DenoJupyter {
+  broadcast(msgType: string, content: Record<string, unknown>): Promise<void> | void;
+}
+
+/** Deno's kernel, or undefined elsewhere (reading `Deno.jupyter` throws outside `deno jupyter`). */
+function denoJupyter(): DenoJupyter | undefined {
+  const deno = (globalThis as { Deno?: { jupyter?: DenoJupyter } }).Deno;
+  if (deno === undefined) return undefined;
+  try {
+    return typeof deno.jupyter?.broadcast === "function" ? deno.jupyter : undefined;
+  } catch {
+    return undefined;
   }
-  return write;
+}
+
+/**
+ * tslab's hook, looked up when first needed rather than imported at the top:
+ * under Deno this file is an ES module with no `require`, and tslab is not running.
+ */
+function tslabWriter(): typeof TslabJupyter.lastWriteDisplayData | undefined {
+  if (typeof require !== "function") return undefined;
+  const write = (require("tslab/dist/jupyter") as typeof TslabJupyter).lastWriteDisplayData;
+  return typeof write === "function" ? write : undefined;
+}
+
+/**
+ * `Deno.jupyter.broadcast` sends the message as `Deno.jupyter.display(bundle,
+ * { raw: true })` would, minus display's `await` before sending: in Deno 2.9
+ * broadcast sends at once, so a live progress line updates while a
+ * synchronous training loop runs and outputs keep their order with
+ * console.log (display's messages would all leave after the cell's code).
+ * It is typed as returning a Promise: a rejection is reported on stderr
+ * instead of becoming an unhandled rejection that ends the kernel.
+ */
+function sendWithDeno(jupyter: DenoJupyter, { bundle, displayId, update }: DisplayMessage): void {
+  const content = { data: bundle, metadata: {}, transient: displayId ? { display_id: displayId } : {} };
+  const sent = jupyter.broadcast(update ? "update_display_data" : "display_data", content);
+  if (sent instanceof Promise) sent.catch((error: unknown) => console.error("display: Deno.jupyter.broadcast failed:", error));
+}
+
+function sendWithTslab(write: NonNullable<ReturnType<typeof tslabWriter>>, { bundle, displayId, update }: DisplayMessage): void {
+  write(
+    {
+      // tslab types bundle values as strings; JSON MIME types must stay objects.
+      data: bundle as unknown as Parameters<typeof write>[0]["data"],
+      metadata: {},
+      transient: displayId ? { display_id: displayId } : {},
+    },
+    update,
+  );
+}
+
+function send(message: DisplayMessage): void {
+  const deno = denoJupyter();
+  if (deno) return sendWithDeno(deno, message);
+  const tslab = tslabWriter();
+  if (tslab) return sendWithTslab(tslab, message);
+  throw new Error("display: no notebook kernel is running. Call this from a cell of a notebook (kernel \"TypeScript (backprop-moons)\" or \"TypeScript on Deno (backprop-moons)\"); outside Jupyter, export figures with standaloneHtml() instead.");
 }
 
 /** Sends one display_data output holding every MIME type of `bundle` (or updates the output `displayId`). */
 export function displayBundle(bundle: MimeBundle, options: { displayId?: string; update?: boolean } = {}): void {
-  writer()(
-    {
-      // tslab types bundle values as strings; JSON MIME types must stay objects.
-      data: bundle as unknown as Parameters<typeof tslabJupyter.lastWriteDisplayData>[0]["data"],
-      metadata: {},
-      transient: options.displayId ? { display_id: options.displayId } : {},
-    },
-    options.update === true,
-  );
+  send({ bundle, displayId: options.displayId, update: options.update === true });
 }
 
 /**
- * Whether plotly.js already went out with a figure. A global, not a module
- * variable, so the kernel launcher can reset it when a page (re)connects:
- * a freshly opened page has no window.Plotly until a figure brings it again.
+ * What the kernel launcher (jupyter/tslab-kernel.ts) and this module share.
+ * tslab compiles src/ for the cells separately from build/src/, so the two
+ * are different module instances: the state lives on globalThis under this
+ * one key, and both sides reach it only through `kernelState()`.
  */
-const PLOTLY_SENT = Symbol.for("backprop-moons.plotlySent");
-const flags = globalThis as unknown as Record<symbol, boolean | undefined>;
+export const KERNEL_STATE_KEY = Symbol.for("backprop-moons.kernelState");
+
+export interface KernelState {
+  /** Whether plotly.js went out with a figure whose output the page still has. */
+  plotlySent: boolean;
+  /** The cell whose output carries plotly.js, when the client names cells (JupyterLab, nbclient). */
+  plotlyCell?: string;
+  /** The cell running now, when the client names it. */
+  cell?: string;
+  /** The training running now (kept by liveProgress), for the kernel's one-line interrupt message. */
+  training?: { epoch: number; maxEpochs: number };
+}
+
+export function kernelState(): KernelState {
+  const g = globalThis as unknown as Record<symbol, KernelState | undefined>;
+  return (g[KERNEL_STATE_KEY] ??= { plotlySent: false });
+}
+
+/**
+ * Called by the kernel before each cell with the ids the client puts in the
+ * execute_request's metadata (JupyterLab and nbclient send `cellId` and
+ * `deletedCells`; the classic Notebook sends neither). When the cell whose
+ * output carries plotly.js runs again (its output is replaced) or is
+ * deleted, the next figure carries plotly.js again.
+ */
+export function beforeCell(cellId?: string, deletedCells: readonly string[] = []): void {
+  const state = kernelState();
+  if (state.plotlyCell !== undefined && (state.plotlyCell === cellId || deletedCells.includes(state.plotlyCell))) {
+    state.plotlySent = false;
+    state.plotlyCell = undefined;
+  }
+  state.cell = cellId;
+  state.training = undefined;
+}
+
+/** The attribute that marks the one <script> carrying plotly.js in a notebook. */
+const CARRIER = "data-backprop-moons-plotly";
+/** The MIME type of plotly.js sent to a page that asked for it (never shown, never saved). */
+const PLOTLY_JS_MIME = "application/x-backprop-moons-plotly-js";
+
+/** What a page runs in the kernel to get plotly.js (tslab compiles it like a cell; the kernel's cwd is the repository root). */
+const FETCH_CODE = 'import { sendPlotlyToPage } from "./src/display";\nsendPlotlyToPage();';
+
+/**
+ * Page-side help for the classic Notebook (inert elsewhere), sent with every
+ * figure (about 1.3 kB), run once per page:
+ *  - it keeps a copy of plotly.js from the carrier output, and before each
+ *    save, if no output of the notebook carries plotly.js any more (its cell
+ *    was re-run, cleared or deleted), it puts the copy into the first
+ *    figure's output, so the saved notebook draws when reopened, whatever
+ *    order the cells ran in (the classic Notebook does not tell the kernel
+ *    which cell runs, so only the page can know);
+ *  - a figure that finds no plotly.js in the page (outputs cleared or not
+ *    saved, then the page reloaded) asks the kernel for it once
+ *    (`sendPlotlyToPage`), instead of the kernel re-sending 4.8 MB to every
+ *    page that connects.
+ * The marker is split in the code so that this helper never looks like a carrier.
+ */
+const PAGE_HELPER = `<script>(function(){var w=window,MARK="${CARRIER.slice(0, 8)}"+"${CARRIER.slice(8)}";
+if(!w.backpropMoonsPlotlySource){var s=document.querySelectorAll("script["+MARK+"]");if(s.length)w.backpropMoonsPlotlySource=s[s.length-1].textContent;}
+var nb=w.Jupyter&&w.Jupyter.notebook;if(!nb||!nb.events||w.backpropMoonsHelper)return;w.backpropMoonsHelper=true;w.backpropMoonsFetches=0;
+nb.events.on("before_save.Notebook",function(){var src=w.backpropMoonsPlotlySource,first=null,carried=false;if(!src)return;
+nb.get_cells().forEach(function(c){((c.output_area&&c.output_area.outputs)||[]).forEach(function(o){var h=o.data&&o.data["text/html"];if(Array.isArray(h))h=h.join("");if(typeof h!=="string")return;
+if(h.indexOf("<script "+MARK)>=0)carried=true;else if(!first&&h.indexOf('class="plotly-figure"')>=0)first=o;});});
+if(!carried&&first){var h=first.data["text/html"];first.data["text/html"]="<script "+MARK+">"+src+"<\\/script>\\n"+(Array.isArray(h)?h.join(""):h);}});
+w.backpropMoonsNeedPlotly=function(){var k=nb.kernel;if(w.Plotly||w.backpropMoonsPlotlyPending||!k)return;w.backpropMoonsPlotlyPending=true;w.backpropMoonsFetches++;
+k.execute(${JSON.stringify(FETCH_CODE)},{iopub:{output:function(m){var d=m.content&&m.content.data,src=d&&d["${PLOTLY_JS_MIME}"];if(src&&!w.Plotly){(0,eval)(src);w.backpropMoonsPlotlySource=src;}}},
+shell:{reply:function(){w.backpropMoonsPlotlyPending=false;}}},{silent:false,store_history:false});};})();</script>
+`;
+
+/** For a page that asked for plotly.js (see PAGE_HELPER): sends it to that request only; nothing is shown or saved. */
+export function sendPlotlyToPage(): void {
+  displayBundle({ [PLOTLY_JS_MIME]: plotlyScript(), "text/plain": "" });
+}
 
 /**
  * Shows a Plotly figure as ONE output: the Plotly MIME type (JupyterLab with
- * the plotly extension, VS Code), HTML that draws offline (plotly.js is
- * inlined with the first figure after the page connected to the kernel;
- * later figures reuse window.Plotly), and a text summary.
+ * the plotly extension, VS Code), HTML that draws offline, and a text
+ * summary. plotly.js (4.8 MB) is inlined in one output only: the first
+ * figure of a kernel session, or the next one after that output's cell ran
+ * again or was deleted (see beforeCell); later figures reuse window.Plotly.
  */
 export function show(figure: Figure): void {
   const title = figure.layout.title;
   const name = typeof title === "string" ? title : title?.text ?? "figure";
-  const html = (flags[PLOTLY_SENT] ? "" : `<script>${plotlyScript()}</script>\n`) + figureDiv(figure);
+  const state = kernelState();
+  const carrier = state.plotlySent ? "" : `<script ${CARRIER}>${plotlyScript()}</script>\n`;
   displayBundle({
     "application/vnd.plotly.v1+json": { data: figure.data, layout: figure.layout, ...(figure.config ? { config: figure.config } : {}), ...(figure.frames ? { frames: figure.frames } : {}) },
-    "text/html": html,
+    "text/html": carrier + PAGE_HELPER + figureDiv(figure),
     "text/plain": `<Plotly figure: ${name}, ${figure.data.length} trace(s)>`,
   });
-  flags[PLOTLY_SENT] = true;
+  if (!state.plotlySent) state.plotlyCell = state.cell;
+  state.plotlySent = true;
 }
 
 /** A text output that can be rewritten in place: the first `update` creates it, later ones replace it. */
@@ -90,6 +219,7 @@ export function liveProgress(options: { everyMs?: number; onRecord?: (record: Ep
       options.onRecord?.(record);
     },
     onEpoch(epoch, maxEpochs) {
+      kernelState().training = epoch < maxEpochs ? { epoch, maxEpochs } : undefined;
       const now = Date.now();
       const finished = epoch === maxEpochs;
       if (!finished && now - lastShown < everyMs) return;

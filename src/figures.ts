@@ -24,6 +24,25 @@ export const SPECTRAL: [number, string][] = [
   [0.5, "#ffffbf"], [0.6, "#e6f598"], [0.7, "#abdda4"], [0.8, "#66c2a5"], [0.9, "#3288bd"], [1, "#5e4fa2"],
 ];
 
+/** `hex` mixed with white: 0 keeps it, 1 is white. */
+function lighten(hex: string, amount: number): string {
+  const channel = (i: number): string => {
+    const c = parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
+    return Math.round(c + (255 - c) * amount).toString(16).padStart(2, "0");
+  };
+  return `#${channel(0)}${channel(1)}${channel(2)}`;
+}
+
+/**
+ * The decision-boundary background: Spectral, 60 % of the way to white, so
+ * the data points (full class colour, white outline) stand out on every
+ * shade, as in TensorFlow Playground.
+ */
+export const BOUNDARY_SHADES: [number, string][] = SPECTRAL.map(([t, c]) => [t, lighten(c, 0.6)]);
+
+/** Points drawn over a boundary: full class colour, a white outline that parts them from the shade and from each other. */
+const POINT_OUTLINE = 1.5;
+
 const AXES = { xaxis: { title: { text: "x<sub>1</sub>" } }, yaxis: { title: { text: "x<sub>2</sub>" } } };
 
 function assertSeries(x: ArrayLike<number>, y: ArrayLike<number>, where: string, xName = "x", yName = "y"): void {
@@ -40,7 +59,7 @@ function classTraces(X: Matrix, labels: ArrayLike<number>, where: string, outlin
     const x: number[] = [];
     const y: number[] = [];
     for (let i = 0; i < X.rows; i++) if (labels[i] === c) x.push(X.get(i, 0)), y.push(X.get(i, 1));
-    return { type: "scatter", mode: "markers", name: `class ${c}`, x, y, marker: { color: CLASS_COLORS[c], size: 6, line: { width: outline, color: "white" } } } as Partial<Data>;
+    return { type: "scatter", mode: "markers", name: `class ${c}`, x, y, marker: { color: CLASS_COLORS[c], size: outline > 0 ? 7 : 6, line: { width: outline, color: "white" } } } as Partial<Data>;
   });
 }
 
@@ -143,9 +162,9 @@ export function decisionBoundaryFigure(
   const z = classOneScore(network, grid);
   return {
     data: [
-      { type: "contour", x: grid.xs, y: grid.ys, z, zmin: 0, zmax: 1, colorscale: SPECTRAL, ncontours: 25, contours: { coloring: "fill", showlines: false }, name: "class-1 score", colorbar: { title: { text: "score" } } } as Partial<Data>,
+      { type: "contour", x: grid.xs, y: grid.ys, z, zmin: 0, zmax: 1, colorscale: BOUNDARY_SHADES, ncontours: 25, contours: { coloring: "fill", showlines: false }, name: "class-1 score", colorbar: { title: { text: "score" } } } as Partial<Data>,
       { type: "contour", x: grid.xs, y: grid.ys, z, showscale: false, contours: { coloring: "none", start: 0.5, end: 0.5, size: 1 }, line: { color: "#333", width: 2 }, name: "0.5", hoverinfo: "skip" } as Partial<Data>,
-      ...classTraces(points, y, "decisionBoundaryFigure", 1),
+      ...classTraces(points, y, "decisionBoundaryFigure", POINT_OUTLINE),
     ],
     layout: { title: { text: options.title ?? "Decision boundary" }, ...AXES, width: 720, height: 560, legend: { x: 1.15, y: 1 } },
   };
@@ -204,10 +223,10 @@ export function boundaryAnimationFigure(grid: Grid, snapshots: BoundarySnapshot[
   });
   const points = Matrix.from(X, "boundaryAnimationFigure: X");
   const contour = (z: number[][]): Partial<Data> =>
-    ({ type: "contour", x: grid.xs, y: grid.ys, z, zmin: 0, zmax: 1, colorscale: SPECTRAL, ncontours: 25, contours: { coloring: "fill", showlines: false }, showscale: false }) as Partial<Data>;
+    ({ type: "contour", x: grid.xs, y: grid.ys, z, zmin: 0, zmax: 1, colorscale: BOUNDARY_SHADES, ncontours: 25, contours: { coloring: "fill", showlines: false }, showscale: false }) as Partial<Data>;
   const frames = snapshots.map((s) => ({ name: String(s.epoch), data: [contour(s.z)] }));
   return {
-    data: [contour(snapshots[0].z), ...classTraces(points, y, "boundaryAnimationFigure", 1)],
+    data: [contour(snapshots[0].z), ...classTraces(points, y, "boundaryAnimationFigure", POINT_OUTLINE)],
     frames,
     layout: {
       title: { text: title },

@@ -1,11 +1,19 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import type { Figure } from "./figures";
 
 let plotlySource: string | undefined;
 
-/** plotly.min.js from the plotly.js-dist-min package (4.8 MB), read once. */
+/**
+ * plotly.min.js from the plotly.js-dist-min package (4.8 MB), read once.
+ * Resolved like `require` from this file where there is one (CommonJS: Node,
+ * tslab); an ES module (Deno) has none and resolves from the working directory,
+ * the repository root where the notebook kernels start.
+ */
 export function plotlyScript(): string {
-  plotlySource ??= readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8");
+  const resolver = typeof require === "function" ? require : createRequire(join(process.cwd(), "package.json"));
+  plotlySource ??= readFileSync(resolver.resolve("plotly.js-dist-min/plotly.min.js"), "utf8");
   return plotlySource;
 }
 
@@ -23,26 +31,37 @@ let nextId = 0;
 
 /** What a figure's <div> says until plotly.js draws over it (and all it shows where scripts never run). */
 const NOT_DRAWN =
-  "This Plotly figure is drawn by a script. If this text stays, the page did not run it: " +
-  "in Jupyter, trust the notebook (File > Trust Notebook) or run it from the top (Kernel > Restart & Run All).";
+  "This Plotly figure is drawn by a script that has not run here. In Jupyter, trust the notebook " +
+  "(File > Trust Notebook), or run the cell.";
+/** What it says instead when its script ran but plotly.js never came: one message, in place of the first. */
 const NO_PLOTLY =
-  "plotly.js is not loaded in this page (it travels with the first figure of a kernel session). " +
-  "Run the notebook from the top: Kernel > Restart & Run All.";
+  "This figure cannot be drawn: plotly.js is not in this page (it travels with one figure output of the notebook, " +
+  "which is gone). Run the cell again with the kernel running, or Kernel > Restart & Run All.";
+const FETCHING = "Waiting for plotly.js from the kernel (after the cells queued before this request)...";
+const NOTE_STYLE = "font:13px sans-serif;color:#777;margin:0;padding:0.5em 1em";
 
 /**
  * A <div> plus the script that draws `figure` into it with `window.Plotly`.
- * The script waits a few seconds for plotly.js, which may come with a figure
- * further down the page, and says so in the <div> if it never arrives.
- * Frames, if any, are added for animations.
+ * The <div> has no height of its own until the figure is drawn, so a figure
+ * that cannot be drawn leaves one line of text and no gap. The script waits
+ * for plotly.js, which may come with a figure further down the page (about
+ * 10 s, or as long as the page says it is fetching plotly.js:
+ * `window.backpropMoonsPlotlyPending`; a page may offer
+ * `window.backpropMoonsNeedPlotly()` to fetch it, see src/display.ts), then
+ * replaces its message. Frames, if any, are added for animations.
  */
 export function figureDiv(figure: Figure, id = `plot-${Date.now().toString(36)}-${nextId++}`): string {
   const height = typeof figure.layout.height === "number" ? `${figure.layout.height}px` : "450px";
   return [
-    `<div id="${escapeHtml(id)}" class="plotly-figure" style="width:100%;max-width:${escapeHtml(String(figure.layout.width ?? 720))}px;height:${height}">`,
-    `<p style="font:13px sans-serif;color:#777;padding:1em">${escapeHtml(NOT_DRAWN)}</p></div>`,
-    `<script>(function(){var f=${scriptJson(figure)};var el=document.getElementById(${scriptJson(id)});var tries=0;`,
-    `function draw(){if(!window.Plotly){if(++tries<100){setTimeout(draw,100);}else{el.firstChild.textContent=${scriptJson(NO_PLOTLY)};}return;}`,
-    `el.textContent="";window.Plotly.newPlot(el,f.data,f.layout,Object.assign({responsive:true},f.config||{})).then(function(){if(f.frames){return window.Plotly.addFrames(el,f.frames);}});}`,
+    `<div id="${escapeHtml(id)}" class="plotly-figure" style="width:100%;max-width:${escapeHtml(String(figure.layout.width ?? 720))}px">`,
+    `<p style="${NOTE_STYLE}">${escapeHtml(NOT_DRAWN)}</p></div>`,
+    `<script>(function(){var f=${scriptJson(figure)};var el=document.getElementById(${scriptJson(id)});var w=window,tries=0;`,
+    `function say(text){var p=document.createElement("p");p.style.cssText=${scriptJson(NOTE_STYLE)};p.textContent=text;el.replaceChildren(p);}`,
+    `function draw(){if(!w.Plotly){if(tries===0&&typeof w.backpropMoonsNeedPlotly==="function"){w.backpropMoonsNeedPlotly();}`,
+    `if(++tries===2&&w.backpropMoonsPlotlyPending){say(${scriptJson(FETCHING)});}`,
+    `if(tries<100||w.backpropMoonsPlotlyPending){setTimeout(draw,100);}else{say(${scriptJson(NO_PLOTLY)});}return;}`,
+    `el.replaceChildren();el.style.height=${scriptJson(height)};`,
+    `w.Plotly.newPlot(el,f.data,f.layout,Object.assign({responsive:true},f.config||{})).then(function(){if(f.frames){return w.Plotly.addFrames(el,f.frames);}});}`,
     `draw();})();</script>`,
   ].join("\n");
 }

@@ -8,7 +8,7 @@ export { Layer } from "./layer";
 export { type DeltaRules, type OutputDeltaRule, type HiddenDeltaRule, outputLayerDelta, hiddenLayerDelta, articleDeltaRules } from "./delta-rules";
 export { oneHot, accuracy, meanSquaredError, argmaxRow } from "./metrics";
 export { type EpochRecord, TrainingHistory, formatRecord } from "./history";
-export { NeuralNetwork, type NetworkOptions, type TrainOptions } from "./network";
+export { NeuralNetwork, type NetworkOptions, type TrainOptions, TrainingDivergedError } from "./network";
 export { type NetworkJSON, parseNetworkJSON } from "./network-json";
 export { gradientCheck, gradientVerdict, relativeError, GRADIENT_CHECK_THRESHOLDS, type GradientCheckOptions, type GradientCheckResult, type GradientCheckEntry, type GradientCheckRow, type GradientVerdict, type LayerGradientCheck } from "./gradient-check";
 export { formatDuration, formatProgress } from "./progress";
@@ -17,3 +17,7 @@ export {
   activationFigure, gridAround, classOneScore, decisionBoundaryFigure, boundaryAnimationFigure, networkDiagramFigure,
 } from "./figures";
 export { plotlyScript, escapeHtml, scriptJson, figureDiv, standaloneHtml } from "./html";
+export { ARTICLE_SIZES, articleData, articleNetwork } from "./experiment";
+export type { ArticleNetworkOptions } from "./experiment";
+export { sweep, runExperiment, runLabel } from "./sweep";
+export type { SweepRun, SweepResult, SweepOptions, SweepProgress } from "./sweep";

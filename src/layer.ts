@@ -1,4 +1,5 @@
 import { Activation, ActivationLike, resolveActivation } from "./activation";
+import { vecMat } from "./linalg";
 import { Matrix, MatrixLike, VectorLike, assertFinite, isVector, toVector } from "./matrix";
 import { RandomSource, defaultRandom } from "./random";
 
@@ -74,26 +75,17 @@ export class Layer {
   }
 
   /**
-   * The hot path: one sample read from `input[offset .. offset + nInput)`,
-   * its output written to `out[outOffset ..]` (by default `lastActivation`).
-   * This is the readable reference; training runs an unrolled copy of it
-   * (fast-step.ts) only after checking that the copy gives the same bits.
+   * The forward pass of one sample, read from `input[offset .. offset + nInput)`:
+   * o = f(x W + b), written to `out[outOffset ..]` (by default `lastActivation`).
+   * Every forward pass in the project (training, feedForward, predict,
+   * figures) comes through here.
    */
   forward(input: Float64Array, offset = 0, out: Float64Array = this.lastActivation, outOffset = 0): Float64Array {
-    const nIn = this.nInput;
     const nOut = this.nNeurons;
-    const W = this.weights.data;
     const b = this.bias;
     const f = this.activation.fn;
-    for (let j = 0; j < nOut; j++) out[outOffset + j] = 0;
-    // z_j = sum_i x_i W_ij, accumulated row by row of W so memory is read in order
-    for (let i = 0; i < nIn; i++) {
-      const xi = input[offset + i];
-      const row = i * nOut;
-      for (let j = 0; j < nOut; j++) out[outOffset + j] += xi * W[row + j];
-    }
-    // o_j = f(z_j + b_j)
-    for (let j = 0; j < nOut; j++) out[outOffset + j] = f(out[outOffset + j] + b[j]);
+    vecMat(input, offset, this.weights.data, this.nInput, nOut, out, outOffset); // z_j = sum_i x_i W_ij
+    for (let j = 0; j < nOut; j++) out[outOffset + j] = f(out[outOffset + j] + b[j]); // o_j = f(z_j + b_j)
     return out;
   }
 

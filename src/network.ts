@@ -1,11 +1,12 @@
-import { DeltaRules, articleDeltaRules, hiddenLayerDelta } from "./delta-rules";
-import { forwardUnrolled, fusedStep } from "./fast-step";
-import { EpochRecord, TrainingHistory } from "./history";
+import { DeltaRules, articleDeltaRules } from "./delta-rules";
+import { EpochRecord, TrainingHistory, formatRecord } from "./history";
 import { Layer } from "./layer";
+import { addOuter } from "./linalg";
 import { Activation, ActivationLike, ActivationName } from "./activation";
 import { Loss, LossLike, LossName, resolveLoss } from "./loss";
 import { Matrix, MatrixLike, VectorLike, isVector, toVector } from "./matrix";
 import { accuracy, assertLabels, meanSquaredError, oneHot } from "./metrics";
+import { type NetworkJSON, parseNetworkJSON } from "./network-json";
 
 export interface NetworkOptions {
   /** What backpropagation differentiates: the article's "mse" (default) or "softmax-cross-entropy", or your own. */
@@ -17,14 +18,6 @@ export interface NetworkOptions {
   updateBias?: boolean;
 }
 
-/** A saved network: architecture, activations, weights and biases, options. */
-export interface NetworkJSON {
-  format: "backprop-moons/network";
-  version: 1;
-  loss: string;
-  updateBias: boolean;
-  layers: { nInput: number; nNeurons: number; activation: string; weights: number[][]; bias: number[] }[];
-}
 
 export interface TrainOptions {
   /** Record (and report) every this many epochs; the article uses 10. */
@@ -41,6 +34,36 @@ function assertLearningRate(learningRate: number, where: string): void {
   }
 }
 
+/**
+ * Thrown by `train` when a recorded loss is NaN or infinite: the weights
+ * overflowed, usually because the learning rate is too large. The network is
+ * put back to the last checkpoint whose loss was finite, and the error
+ * carries the history up to that checkpoint.
+ */
+export class TrainingDivergedError extends Error {
+  constructor(
+    /** The epoch whose recorded loss was not finite. */
+    readonly epoch: number,
+    readonly loss: number,
+    readonly learningRate: number,
+    /** The epoch whose weights the network now holds, or null for the weights it had before `train`. */
+    readonly restoredEpoch: number | null,
+    /** Every finite checkpoint recorded before the divergence. */
+    readonly history: TrainingHistory,
+  ) {
+    const last = history.last;
+    super(
+      `train: the loss became ${loss} at epoch ${epoch} with learningRate ${learningRate}: the weights overflowed (diverged). ` +
+        `Try a smaller learning rate (e.g. ${learningRate / 10}) or fewer epochs. ` +
+        (restoredEpoch === null
+          ? "The network was put back to the weights it had before train; "
+          : `The network was put back to its weights at epoch ${restoredEpoch} (${last ? formatRecord(last) : ""}); `) +
+        `error.history holds the ${history.records.length} finite checkpoint(s).`,
+    );
+    this.name = "TrainingDivergedError";
+  }
+}
+
 /** A stack of `Layer`s trained by hand-written backpropagation, as in the article. */
 export class NeuralNetwork {
   private readonly _layers: Layer[] = [];
@@ -48,12 +71,9 @@ export class NeuralNetwork {
   readonly updateBias: boolean;
   /**
    * The output- and hidden-layer delta rules; replace them to try your own
-   * derivation. (With the article's hidden rule, training uses its fused copy
-   * in fast-step.ts; any other hidden rule is called as written.)
+   * derivation. `backpropagation` and `train` call whatever is here, as it is.
    */
   deltaRules: DeltaRules = articleDeltaRules();
-  /** True only inside `train`, once the probe showed the unrolled forward pass gives Layer.forward's bits. */
-  private unrolledForward = false;
   /** A scratch row for the loss's probabilities, sized when the output layer is added. */
   private probabilities = new Float64Array(0);
 
@@ -88,19 +108,15 @@ export class NeuralNetwork {
   }
 
   /**
-   * The hot path of the forward pass: one sample from `input[offset ..]`
-   * through every layer; each layer keeps its output o in `lastActivation`.
+   * The forward pass of one sample from `input[offset ..]` through every
+   * layer, o = f(o_prev W + b); each layer keeps its output o in
+   * `lastActivation`. feedForward, predict, train and the figures all use it.
    */
   forwardSample(input: Float64Array, offset = 0): Float64Array {
     const layers = this._layers;
-    if (this.unrolledForward) {
-      let o = forwardUnrolled(layers[0], input, offset);
-      for (let l = 1; l < layers.length; l++) o = forwardUnrolled(layers[l], o, 0);
-      return o;
-    }
-    let out = layers[0].forward(input, offset);
-    for (let l = 1; l < layers.length; l++) out = layers[l].forward(out);
-    return out;
+    let o = layers[0].forward(input, offset);
+    for (let l = 1; l < layers.length; l++) o = layers[l].forward(o);
+    return o;
   }
 
   /** The article's `feed_forward`: one sample (vector in, vector out) or a batch (rows in, rows out). */
@@ -127,21 +143,8 @@ export class NeuralNetwork {
   }
 
   /**
-   * Forward one sample and fill every layer's `error` and `delta`, walking
-   * from the output layer back to the first, without changing any weight.
-   */
-  computeDeltas(input: Float64Array, inputOffset: number, target: Float64Array): void {
-    const layers = this._layers;
-    this.forwardSample(input, inputOffset);
-    const last = layers.length - 1;
-    this.deltaRules.output(layers[last], target, this.loss);
-    for (let l = last - 1; l >= 0; l--) this.deltaRules.hidden(layers[l], layers[l + 1]);
-  }
-
-  /**
-   * One SGD step on ONE sample, as in the article: deltas from the output
-   * layer backwards, then W_ij += lr * o_i * delta_j for every layer, where
-   * o_i is the previous layer's output (x for the first layer).
+   * The article's backpropagation: ONE SGD step on ONE sample. Checks its
+   * arguments, then runs `step`, the same code `train` runs for every sample.
    */
   backpropagation(x: VectorLike, yOneHot: VectorLike, learningRate: number): void {
     const input = toVector(x, "backpropagation: x");
@@ -155,28 +158,35 @@ export class NeuralNetwork {
   }
 
   /**
-   * The reference SGD step, unchecked: the delta rules from the output layer
-   * back, then every layer's update. `backpropagation` runs it, and so does
-   * `train` unless the fused copy (fast-step.ts) is known to match it.
+   * Steps 1-3 of backpropagation for one sample (x at `input[inputOffset ..]`,
+   * y = `target`): the forward pass, then every layer's `error` and `delta`
+   * from the output layer back to the first. No weight changes: the gradient
+   * check uses this on its own.
    */
-  private step(input: Float64Array, inputOffset: number, target: Float64Array, learningRate: number): void {
+  computeDeltas(input: Float64Array, inputOffset: number, target: Float64Array): void {
+    const layers = this._layers;
+    const last = layers.length - 1;
+    this.forwardSample(input, inputOffset); // 1. o = f(o_prev W + b), layer by layer
+    this.deltaRules.output(layers[last], target, this.loss); // 2. delta_K = (y - o_K) * f'(o_K)
+    for (let l = last - 1; l >= 0; l--) this.deltaRules.hidden(layers[l], layers[l + 1]); // 3. delta_j = (sum_k W_jk delta_k) * f'(o_j)
+  }
+
+  /**
+   * One SGD step, unchecked: steps 1-3 (`computeDeltas`), then
+   * 4. every layer's update from the input it saw, o_prev (x for the first layer):
+   *    W_ij += delta_j * o_i * lr, and b_j += delta_j * lr with `updateBias`.
+   * All deltas are computed before any weight moves, as in the article.
+   */
+  private step(input: Float64Array, inputOffset: number, target: Float64Array, lr: number): void {
     this.computeDeltas(input, inputOffset, target);
     const layers = this._layers;
     for (let l = 0; l < layers.length; l++) {
       const layer = layers[l];
       const o = l === 0 ? input : layers[l - 1].lastActivation;
-      const offset = l === 0 ? inputOffset : 0;
-      const W = layer.weights.data;
-      const delta = layer.delta;
-      const nOut = layer.nNeurons;
-      for (let i = 0; i < layer.nInput; i++) {
-        const oi = o[offset + i];
-        const row = i * nOut;
-        for (let j = 0; j < nOut; j++) W[row + j] += delta[j] * oi * learningRate; // W_ij += delta_j * o_i * lr
-      }
+      addOuter(layer.weights.data, layer.nInput, layer.nNeurons, o, l === 0 ? inputOffset : 0, layer.delta, lr); // W_ij += delta_j * o_i * lr
       if (this.updateBias) {
         const b = layer.bias;
-        for (let j = 0; j < nOut; j++) b[j] += delta[j] * learningRate; // b_j += delta_j * lr
+        for (let j = 0; j < layer.nNeurons; j++) b[j] += layer.delta[j] * lr; // b_j += delta_j * lr
       }
     }
   }
@@ -218,28 +228,29 @@ export class NeuralNetwork {
     const target = new Float64Array(nClasses);
     const nFeatures = trainX.cols;
     const history = new TrainingHistory();
-    const fast = this.fusedStepMatches(trainX.data, targets.row(0).slice(), learningRate);
-    this.unrolledForward = fast; // the evaluations below too
-    try {
-      for (let epoch = 0; epoch <= maxEpochs; epoch++) {
-        for (let s = 0; s < trainX.rows; s++) {
-          for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
-          if (fast) fusedStep(this, trainX.data, s * nFeatures, target, learningRate);
-          else this.step(trainX.data, s * nFeatures, target, learningRate);
-        }
-        if (epoch % recordEvery === 0 || epoch === maxEpochs) {
-          const record = {
-            epoch,
-            mse: meanSquaredError(this.probabilitiesOf(trainX), targets),
-            accuracy: accuracy(this.forwardBatch(testX), yTest),
-          };
-          history.add(record);
-          options.onRecord?.(record);
-        }
-        options.onEpoch?.(epoch, maxEpochs);
+    // The weights at the last checkpoint whose loss was finite (at first: as given).
+    const checkpoint = this.saveWeights();
+    let checkpointEpoch: number | null = null;
+    for (let epoch = 0; epoch <= maxEpochs; epoch++) {
+      for (let s = 0; s < trainX.rows; s++) {
+        for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
+        this.step(trainX.data, s * nFeatures, target, learningRate);
       }
-    } finally {
-      this.unrolledForward = false;
+      if (epoch % recordEvery === 0 || epoch === maxEpochs) {
+        const scores = this.probabilitiesOf(trainX);
+        const overflowed = scores.data.find((v) => !Number.isFinite(v));
+        if (overflowed !== undefined) {
+          this.restoreWeights(checkpoint);
+          // (y - o)^2 of an infinite output is Infinity; anything with a NaN is NaN
+          throw new TrainingDivergedError(epoch, Number.isNaN(overflowed) ? NaN : Infinity, learningRate, checkpointEpoch, history);
+        }
+        const record = { epoch, mse: meanSquaredError(scores, targets), accuracy: accuracy(this.forwardBatch(testX), yTest) };
+        history.add(record);
+        this.saveWeights(checkpoint);
+        checkpointEpoch = epoch;
+        options.onRecord?.(record);
+      }
+      options.onEpoch?.(epoch, maxEpochs);
     }
     return history;
   }
@@ -270,19 +281,16 @@ export class NeuralNetwork {
    * `custom` supplies activations or a loss that are not built in, by name.
    */
   static fromJSON(json: NetworkJSON | string, custom: { activations?: Activation[]; loss?: Loss } = {}): NeuralNetwork {
-    let data: unknown;
-    try {
-      data = typeof json === "string" ? JSON.parse(json) : json;
-    } catch (e) {
-      throw new Error(`NeuralNetwork.fromJSON: json is not valid JSON (${(e as Error).message})`);
-    }
-    const saved = data as Partial<NetworkJSON> | null;
-    if (!saved || saved.format !== "backprop-moons/network" || saved.version !== 1 || !Array.isArray(saved.layers) || saved.layers.length === 0) {
-      throw new Error('NeuralNetwork.fromJSON: json must be a saved network ({ format: "backprop-moons/network", version: 1, layers: [...] }) with at least one layer');
-    }
+    const saved = parseNetworkJSON(json, "NeuralNetwork.fromJSON");
+    if (custom === null || typeof custom !== "object") throw new Error("NeuralNetwork.fromJSON: custom must be an object { activations?, loss? }");
     const byName = (name: string): ActivationLike => custom.activations?.find((a) => a.name === name) ?? (name as ActivationName);
     const loss = custom.loss && custom.loss.name === saved.loss ? custom.loss : (saved.loss as LossName);
-    const network = new NeuralNetwork({ loss, updateBias: saved.updateBias === true });
+    let network: NeuralNetwork;
+    try {
+      network = new NeuralNetwork({ loss, updateBias: saved.updateBias });
+    } catch (e) {
+      throw new Error(`NeuralNetwork.fromJSON: json.loss: ${(e as Error).message} (pass a custom loss of that name in the second argument)`);
+    }
     saved.layers.forEach((l, index) => {
       try {
         network.addLayer(new Layer(l.nInput, l.nNeurons, byName(l.activation), l.weights, l.bias));
@@ -293,28 +301,22 @@ export class NeuralNetwork {
     return network;
   }
 
-  /**
-   * Whether the fused fast path may stand in for `step`: only with the
-   * article's hidden rule, and only if one step on two copies of this
-   * network, one per path, leaves the same bits. The probe is what lets a
-   * learner edit the reference code and see the edit take effect.
-   */
-  private fusedStepMatches(input: Float64Array, target: Float64Array, learningRate: number): boolean {
-    if (this.deltaRules.hidden !== hiddenLayerDelta) return false;
-    const copy = (): NeuralNetwork => {
-      const twin = new NeuralNetwork({ loss: this.loss, updateBias: this.updateBias });
-      twin.deltaRules = this.deltaRules;
-      for (const l of this._layers) twin.addLayer(new Layer(l.nInput, l.nNeurons, l.activation, l.weights, l.bias));
-      return twin;
-    };
-    const reference = copy();
-    const fused = copy();
-    reference.step(input, 0, target, learningRate);
-    fusedStep(fused, input, 0, target, learningRate);
-    const same = (a: Float64Array, b: Float64Array) => a.every((v, k) => Object.is(v, b[k]));
-    return reference._layers.every((l, i) => {
-      const f = fused._layers[i];
-      return same(l.weights.data, f.weights.data) && same(l.bias, f.bias) && same(l.delta, f.delta) && same(l.lastActivation, f.lastActivation);
+  /** A copy of every layer's weights and biases, written into `into` when given. */
+  private saveWeights(into?: Float64Array[]): Float64Array[] {
+    const out = into ?? [];
+    this._layers.forEach((layer, l) => {
+      if (into) {
+        into[2 * l].set(layer.weights.data);
+        into[2 * l + 1].set(layer.bias);
+      } else out.push(layer.weights.data.slice(), layer.bias.slice());
+    });
+    return out;
+  }
+
+  private restoreWeights(saved: Float64Array[]): void {
+    this._layers.forEach((layer, l) => {
+      layer.weights.data.set(saved[2 * l]);
+      layer.bias.set(saved[2 * l + 1]);
     });
   }
 

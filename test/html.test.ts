@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Matrix, TrainingHistory, datasetFigure, figureDiv, lineFigure, mseFigure, plotlyScript, standaloneHtml } from "../src/index";
+import { CLASS_COLORS, Layer, Matrix, NeuralNetwork, SPECTRAL, TrainingHistory, datasetFigure, decisionBoundaryFigure, figureDiv, lineFigure, mseFigure, plotlyScript, standaloneHtml } from "../src/index";
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "../scripts/chromium";
 import type { PageGlobals } from "../scripts/chromium";
 
@@ -51,7 +51,7 @@ test("figure builders reject mismatched and empty series with clear messages", (
   assert.throws(() => standaloneHtml([], "none"), /standaloneHtml: figures must be non-empty/);
 });
 
-test("a figure waits for plotly.js further down the page, and says so in its <div> when it never comes", { skip: chromiumAvailable() ? false : `no Chromium at ${CHROMIUM_PATH}` }, async () => {
+test("a figure waits for plotly.js further down the page; when it never comes, one message and no gap", { skip: chromiumAvailable() ? false : `no Chromium at ${CHROMIUM_PATH}` }, async () => {
   // What a saved notebook can look like: a figure above the output that carries plotly.js, or none at all.
   const dir = mkdtempSync(join(tmpdir(), "html-test-"));
   const browser = await launchChromium();
@@ -66,11 +66,39 @@ test("a figure waits for plotly.js further down the page, and says so in its <di
     const none = join(dir, "none.html");
     writeFileSync(none, `<!DOCTYPE html><html><body>${figureDiv(fig, "lonely")}</body></html>`);
     const bare = await openOffline(browser, none);
-    await bare.page.waitForFunction(() => /not loaded in this page/.test((globalThis as unknown as PageGlobals).document.querySelectorAll("#lonely")[0].textContent ?? ""), undefined, { timeout: 20_000 });
+    await bare.page.waitForFunction(() => /plotly\.js is not in this page/.test((globalThis as unknown as PageGlobals).document.querySelectorAll("#lonely")[0].textContent ?? ""), undefined, { timeout: 20_000 });
+    const box = await bare.page.evaluate(() => {
+      const el = (globalThis as unknown as { document: { getElementById(id: string): { children: ArrayLike<unknown>; getBoundingClientRect(): { height: number } } } }).document.getElementById("lonely");
+      return { children: el.children.length, height: el.getBoundingClientRect().height };
+    });
+    assert.equal(box.children, 1, "one message, the 'drawn by a script' text is gone");
+    assert.ok(box.height < 80, `no empty figure-sized gap (the <div> is ${box.height}px high)`);
     assert.deepEqual(bare.pageErrors.map((e) => e.message), []);
     await bare.close();
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("decision boundaries: light background shades, points in full class colour with a white outline", () => {
+  const nn = new NeuralNetwork();
+  nn.addLayer(new Layer(2, 3, "sigmoid"));
+  nn.addLayer(new Layer(3, 2, "sigmoid"));
+  const X = [[0, 0], [1, 1], [0.5, -0.5]];
+  const fig = decisionBoundaryFigure(nn, X, [0, 1, 0], { resolution: 10 });
+  const luminance = (hex: string): number => [1, 3, 5].reduce((s, i, k) => s + [0.2126, 0.7152, 0.0722][k] * parseInt(hex.slice(i, i + 2), 16) / 255, 0);
+  const shades = (fig.data[0] as { colorscale: [number, string][] }).colorscale;
+  assert.equal(shades.length, SPECTRAL.length);
+  shades.forEach(([t, c], i) => {
+    assert.equal(t, SPECTRAL[i][0]);
+    assert.ok(luminance(c) > luminance(SPECTRAL[i][1]), `shade ${c} is lighter than Spectral's ${SPECTRAL[i][1]}`);
+    assert.ok(luminance(c) > 0.55, `shade ${c} is light`);
+  });
+  const points = fig.data.slice(2) as { marker: { color: string; line: { width: number; color: string } } }[];
+  assert.deepEqual(points.map((p) => p.marker.color), [...CLASS_COLORS]);
+  for (const p of points) {
+    assert.ok(luminance(p.marker.color) < 0.35, "points keep their full, dark class colour");
+    assert.deepEqual(p.marker.line, { width: 1.5, color: "white" });
   }
 });

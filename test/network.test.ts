@@ -143,11 +143,14 @@ test("toJSON/fromJSON round-trips exactly, including after training", () => {
   const copy = NeuralNetwork.fromJSON(JSON.stringify(nn));
   assert.deepEqual(copy.toJSON(), nn.toJSON());
   assert.deepEqual(copy.predict(split.XTest).toArray(), nn.predict(split.XTest).toArray());
-  assert.throws(() => NeuralNetwork.fromJSON("{not json"), /json is not valid JSON/);
-  assert.throws(() => NeuralNetwork.fromJSON('{"format":"other"}'), /must be a saved network/);
+  assert.throws(() => NeuralNetwork.fromJSON("{not json"), /NeuralNetwork\.fromJSON: .*JSON/);
+  assert.throws(() => NeuralNetwork.fromJSON('{"format":"other"}'), /NeuralNetwork\.fromJSON: json is missing the field version/);
   const broken = nn.toJSON();
   broken.layers[1].nInput = 24;
-  assert.throws(() => NeuralNetwork.fromJSON(broken), /layer 1: Layer: weights must be nInput x nNeurons = 24 x 50/);
+  assert.throws(() => NeuralNetwork.fromJSON(broken), /NeuralNetwork\.fromJSON: json\.layers\[1\]\.nInput must equal the previous layer's nNeurons = 25, got 24/);
+  const lossless = nn.toJSON();
+  lossless.loss = "hinge";
+  assert.throws(() => NeuralNetwork.fromJSON(lossless), /NeuralNetwork\.fromJSON: json\.loss: loss must be one of/);
   const unknown = nn.toJSON();
   unknown.layers[0].activation = "swish";
   assert.throws(() => NeuralNetwork.fromJSON(unknown), /layer 0: activation must be one of/);

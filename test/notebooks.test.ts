@@ -6,8 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { basename } from "node:path";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../scripts/install-kernel";
-import { PLOTLY_MIME, cellSource, figureOutputs, formatFailure, listNotebooks, readNotebook, runNotebook } from "../scripts/notebook-runner";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../jupyter/install-kernel";
+import { PLOTLY_MIME, cellSource, figureOutputs, formatFailure, listNotebooks, readNotebook, runNotebook } from "../jupyter/notebook-runner";
 
 const notebooks = listNotebooks();
 

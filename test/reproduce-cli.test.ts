@@ -11,10 +11,11 @@ const run = (args: string[]) => spawnSync(process.execPath, [script, ...args], {
 
 test("npm run reproduce: bad flags exit 2 naming the flag", () => {
   for (const [args, message] of [
-    [["--epochs", "-1"], /--epochs must be a non-negative integer, got -1/],
-    [["--lr", "0"], /--lr must be a finite number > 0, got 0/],
-    [["--seed"], /--seed needs a value/],
-    [["--frobnicate"], /unknown option --frobnicate/],
+    [["--epochs=-1"], /--epochs must be an integer >= 0, got "-1"/],
+    [["--epochs", "-1"], /Option .--epochs. argument is ambiguous/],
+    [["--lr", "0"], /--lr must be a finite number > 0, got "0"/],
+    [["--seed"], /reproduce: Option '--seed <value>' argument missing/],
+    [["--frobnicate"], /reproduce: Unknown option '--frobnicate'/],
   ] as [string[], RegExp][]) {
     const r = run(args);
     assert.equal(r.status, 2, args.join(" "));
@@ -27,7 +28,7 @@ test("npm run reproduce: bad flags exit 2 naming the flag", () => {
 test("npm run reproduce: article log, final accuracy, figures and model on disk", () => {
   const out = mkdtempSync(join(tmpdir(), "reproduce-"));
   try {
-    const r = run(["--epochs", "10", "--out", out, "--no-notebooks", "--seed", "1"]);
+    const r = run(["--epochs", "10", "--out", out, "--seed", "1"]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Epoch: #0, MSE: 0\.248991 Accuracy: 49\.50%$/m);
     assert.match(r.stdout, /^Epoch: #10, MSE: \d\.\d{6} Accuracy: \d+\.\d{2}%$/m);

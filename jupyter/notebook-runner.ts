@@ -13,11 +13,12 @@
 import { fork } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { format, inspect } from "node:util";
+import { format, inspect, parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
+import { repoRoot } from "../scripts/cli";
+import { beforeCell, kernelState } from "../src/display";
+import { captureReports, describeFailure, recordJs, reportsText } from "./cell-errors";
 
-/** The repository root, from build/scripts/ (compiled) where this runs. */
-export const repoRoot = resolve(__dirname, "..", "..");
 export const notebooksDir = join(repoRoot, "notebooks");
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -117,7 +118,7 @@ interface TslabExecutor {
   interrupt(): void;
   close(): void;
 }
-interface TslabConverter { close(): void }
+interface TslabConverter { close(): void; convert(prevDecl: string, src: string): { output?: string } }
 interface DisplayMessage { data: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } }
 
 export interface ExecuteOptions {
@@ -201,14 +202,10 @@ export async function executeNotebookHere(input: string, output: string, options
       browserConverter?.close();
     },
   };
-  // The executor reports the last expression's value with log(value), TypeScript
-  // diagnostics with error("%s%d:%d - %s", file, line, col, message) and
-  // runtime errors with error(errorObject).
-  let errorCalls: unknown[][] = [];
-  const executor = createExecutor(root, convs, {
-    log: (...a) => addStream("stdout", format(...a) + "\n"),
-    error: (...a) => void errorCalls.push(a),
-  });
+  // The executor reports the last expression's value with log(value) and failures with error(...), read by cell-errors.ts.
+  const capture = captureReports((...a) => addStream("stdout", format(...a) + "\n"));
+  const recorder = recordJs(convs);
+  const executor = createExecutor(root, recorder.convs, capture.console);
   let asyncFailure: unknown[] | null = null;
   process.on("uncaughtException", (e) => {
     asyncFailure ??= [e];
@@ -219,19 +216,6 @@ export async function executeNotebookHere(input: string, output: string, options
     addStream("stderr", `UnhandledPromiseRejection: ${inspect(e)}\n`);
   });
   process.on("SIGINT", () => executor.interrupt()); // rejects a pending top-level await
-
-  const errorOutput = (calls: unknown[][]): Extract<Output, { output_type: "error" }> => {
-    const text = calls.map((a) => format(...a)).join("\n");
-    const err = calls.map((a) => a[0]).find((x): x is Error => x instanceof Error);
-    if (err) return { output_type: "error", ename: err.name || "Error", evalue: err.message, traceback: text.split("\n") };
-    const diagnostic = calls.length > 0 && calls[0][0] === "%s%d:%d - %s";
-    return {
-      output_type: "error",
-      ename: diagnostic ? "TypeScriptError" : "Error",
-      evalue: diagnostic ? calls.map((a) => `${String(a[1])}${String(a[2])}:${String(a[3])} - ${String(a[4])}`).join("; ") : text.split("\n")[0],
-      traceback: text.split("\n"),
-    };
-  };
 
   let count = 0;
   for (let i = 0; i < nb.cells.length; i++) {
@@ -245,7 +229,8 @@ export async function executeNotebookHere(input: string, output: string, options
     cell.execution_count = ++count;
     result.executed++;
     current = cell.outputs;
-    errorCalls = [];
+    capture.take();
+    recorder.reset();
     asyncFailure = null;
     const started = Date.now();
     // SIGINT from another thread interrupts even a synchronous loop (tslab runs cells with breakOnSigint).
@@ -256,25 +241,30 @@ export async function executeNotebookHere(input: string, output: string, options
     try {
       for (let run = options.repeatCells ? 2 : 1; ok && run > 0; run--) {
         if (run === 1) cell.outputs.length = 0; // keep the last run's outputs
+        beforeCell(cell.id ?? `cell-${i}`); // as nbclient does, the cell's id goes with each execution
         ok = await executor.execute(cellSource(cell));
       }
     } catch (e) {
       ok = false; // converter or executor internal error
-      errorCalls.push([e]);
+      capture.console.error(e);
     } finally {
       await watchdog?.terminate();
     }
     await new Promise((r) => setImmediate(r)); // let already-queued callbacks report
+    const reports = capture.take();
     if (ok && asyncFailure) {
       ok = false;
-      errorCalls.push(asyncFailure);
+      reports.errors.push(...(asyncFailure as unknown[]));
     }
     const ms = Date.now() - started;
     if (ok) {
-      for (const a of errorCalls) addStream("stderr", format(...a) + "\n"); // warnings the executor reported
+      addStream("stderr", reportsText(reports)); // what the executor reported about a cell that still ran
     } else {
       const timedOut = options.cellTimeout && ms >= options.cellTimeout * 1000 - 50;
-      const eo = errorOutput(errorCalls.length > 0 ? errorCalls : [["cell failed (tslab wrote no error text)"]]);
+      const eo: Extract<Output, { output_type: "error" }> = {
+        output_type: "error",
+        ...describeFailure(reports, { code: cellSource(cell), js: recorder.js() }, root, kernelState().training),
+      };
       if (timedOut) eo.traceback.unshift(`cell timed out after ${options.cellTimeout} s and was interrupted`);
       const stderr = cell.outputs.map((o) => (o.output_type === "stream" && o.name === "stderr" ? String(o.text) : "")).join("");
       cell.outputs.push(eo);
@@ -294,6 +284,9 @@ export async function executeNotebookHere(input: string, output: string, options
 
 // ------------------------------------------------------------------ from the parent
 
+/** The first argument of the child process this file forks for each notebook. */
+const CHILD_FLAG = "--child";
+
 export interface RunOptions {
   /** Where executed copies go (default output/notebooks/). */
   outDir?: string;
@@ -312,7 +305,7 @@ export interface RunOptions {
 export function runNotebook(notebook: string, options: RunOptions = {}): Promise<NotebookResult> {
   const input = resolve(notebook);
   const output = join(resolve(options.outDir ?? join(repoRoot, "output", "notebooks")), basename(input));
-  const args = ["--child", input, output, "--cell-timeout", String(options.cellTimeout ?? 600), ...(options.echo ? ["--echo"] : []), ...(options.repeatCells ? ["--repeat-cells"] : [])];
+  const args = [CHILD_FLAG, input, output, `--cell-timeout=${options.cellTimeout ?? 600}`, ...(options.echo ? ["--echo"] : []), ...(options.repeatCells ? ["--repeat-cells"] : [])];
   return new Promise((resolvePromise) => {
     const child = fork(__filename, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe", "ipc"] });
     let result: NotebookResult | undefined;
@@ -343,11 +336,15 @@ export function runNotebook(notebook: string, options: RunOptions = {}): Promise
 }
 
 async function childMain(argv: string[]): Promise<void> {
-  const [input, output] = argv;
-  const cellTimeout = Number(argv[argv.indexOf("--cell-timeout") + 1] ?? 0) || 0;
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { "cell-timeout": { type: "string", default: "0" }, echo: { type: "boolean" }, "repeat-cells": { type: "boolean" } },
+  });
+  const [input, output] = positionals;
   let result: NotebookResult;
   try {
-    result = await executeNotebookHere(input, output, { cellTimeout, echo: argv.includes("--echo"), repeatCells: argv.includes("--repeat-cells") });
+    result = await executeNotebookHere(input, output, { cellTimeout: Number(values["cell-timeout"]) || 0, echo: values.echo, repeatCells: values["repeat-cells"] });
   } catch (e) {
     const err = e as Error;
     result = {
@@ -363,7 +360,7 @@ async function childMain(argv: string[]): Promise<void> {
   }
 }
 
-if (require.main === module && process.argv[2] === "--child") {
+if (require.main === module && process.argv[2] === CHILD_FLAG) {
   childMain(process.argv.slice(3)).catch((e) => {
     writeSync(2, `notebook-runner internal error: ${(e as Error).stack}\n`);
     process.exit(3);

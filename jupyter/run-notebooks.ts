@@ -6,7 +6,8 @@
  * printing the notebook, the cell and tslab's error text; exit code 1.
  */
 import { join, relative } from "node:path";
-import { NotebookResult, formatFailure, listNotebooks, repoRoot, runNotebook } from "./notebook-runner";
+import { numberFlag, parseCommandLine, repoRoot } from "../scripts/cli";
+import { NotebookResult, formatFailure, listNotebooks, runNotebook } from "./notebook-runner";
 
 const USAGE = `Usage: npm run notebooks -- [options] [notebook ...]
 
@@ -57,37 +58,20 @@ export async function runNotebooks(options: RunAllOptions = {}): Promise<Noteboo
   return results;
 }
 
-function parseArgs(argv: string[]): RunAllOptions | "help" {
-  const options: RunAllOptions = { names: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === "--help" || a === "-h") return "help";
-    else if (a === "--out") options.outDir = value();
-    else if (a === "--cell-timeout") {
-      const s = Number(value());
-      if (!(s > 0)) throw new Error(`--cell-timeout must be a number > 0, got ${argv[i]}`);
-      options.cellTimeout = s;
-    } else if (a === "--keep-going") options.keepGoing = true;
-    else if (a === "--echo") options.echo = true;
-    else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
-    else options.names!.push(a);
-  }
-  return options;
-}
-
 async function main(): Promise<void> {
-  let options: RunAllOptions | "help";
+  const { values, positionals } = parseCommandLine("notebooks", USAGE, {
+    allowPositionals: true,
+    options: { out: { type: "string" }, "cell-timeout": { type: "string" }, "keep-going": { type: "boolean" }, echo: { type: "boolean" } },
+  });
+  let options: RunAllOptions;
   try {
-    options = parseArgs(process.argv.slice(2));
-    if (options === "help") {
-      console.log(USAGE);
-      return;
-    }
+    options = {
+      names: positionals,
+      outDir: values.out,
+      cellTimeout: numberFlag("cell-timeout", values["cell-timeout"], 600, (s) => s > 0, "a number of seconds > 0"),
+      keepGoing: values["keep-going"],
+      echo: values.echo,
+    };
     listNotebooks(options.names); // unknown names fail here, before anything runs
   } catch (e) {
     console.error(`notebooks: ${(e as Error).message}\n\n${USAGE}`);

@@ -5,14 +5,15 @@
  * the executed notebook shows (its display_data outputs with the Plotly MIME
  * type), and the page threw no error.
  *
- *   node build/scripts/check-notebooks-browser.js [--dir output/jupyter] [NAME.html ...]
+ *   node build/jupyter/check-html.js [--dir output/jupyter] [NAME.html ...]
  *
  * Each NAME.html is checked against NAME.ipynb next to it. Exit 1 on any failure.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { launchChromium, openOffline, plotCensus } from "./chromium";
-import { figureOutputs, readNotebook, repoRoot } from "./notebook-runner";
+import { launchChromium, openOffline, plotCensus } from "../scripts/chromium";
+import { parseCommandLine, repoRoot } from "../scripts/cli";
+import { figureOutputs, readNotebook } from "./notebook-runner";
 
 export interface PageCheck {
   html: string;
@@ -72,21 +73,16 @@ export function describeCheck(c: PageCheck): string {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  let dir = join(repoRoot, "output", "jupyter");
-  const names: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--dir") dir = resolve(args[++i] ?? ".");
-    else if (args[i] === "--help" || args[i] === "-h") {
-      console.log("Usage: node build/scripts/check-notebooks-browser.js [--dir output/jupyter] [NAME.html ...]");
-      return;
-    } else names.push(args[i]);
-  }
+  const { values, positionals: names } = parseCommandLine("check-html", "Usage: node build/jupyter/check-html.js [--dir output/jupyter] [NAME.html ...]", {
+    allowPositionals: true,
+    options: { dir: { type: "string" } },
+  });
+  const dir = resolve(values.dir ?? join(repoRoot, "output", "jupyter"));
   const files = names.length > 0
     ? names.map((n) => resolve(n))
     : existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".html")).sort().map((f) => join(dir, f)) : [];
   if (files.length === 0) {
-    console.error(`check-notebooks-browser: no HTML files in ${relative(process.cwd(), dir) || dir}`);
+    console.error(`check-html: no HTML files in ${relative(process.cwd(), dir) || dir}`);
     process.exit(1);
   }
   const checks = await checkNotebookPages(files);
@@ -98,7 +94,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((e) => {
-    console.error(`check-notebooks-browser: ${(e as Error).stack ?? String(e)}`);
+    console.error(`check-html: ${(e as Error).stack ?? String(e)}`);
     process.exit(1);
   });
 }

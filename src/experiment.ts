@@ -1,0 +1,62 @@
+/**
+ * The article's experiment as two calls: its data and its network. Every
+ * entry point (the CLI, the sweep, the benchmark, the notebooks) builds them
+ * here, so "the article's network with seed 7" means the same weights
+ * everywhere.
+ */
+import { ActivationName, resolveActivation } from "./activation";
+import { Dataset, Split, makeMoons, trainTestSplit } from "./data";
+import { Layer } from "./layer";
+import { LossName, resolveLoss } from "./loss";
+import { NeuralNetwork } from "./network";
+import { RandomState } from "./numpy-random";
+import { DEFAULT_SEED, RandomSource, SeededRandom } from "./random";
+
+/** The article's layer sizes: 2 inputs, hidden layers of 25, 50 and 25 neurons, 2 outputs. */
+export const ARTICLE_SIZES: readonly number[] = [2, 25, 50, 25, 2];
+
+/** The article's data: make_moons(2000, noise 0.2, random_state 100), split 1400 / 600 (random_state 42). */
+export function articleData(): Dataset & { split: Split } {
+  const data = makeMoons();
+  return { ...data, split: trainTestSplit(data.X, data.y) };
+}
+
+export interface ArticleNetworkOptions {
+  /** seedrandom seed for the initial weights (the project's default generator); default DEFAULT_SEED = 1. */
+  seed?: number;
+  /** Instead of `seed`: NumPy's generator, so the weights are exactly those the Python lesson draws after np.random.seed(numpySeed). */
+  numpySeed?: number;
+  /** Activation of the three hidden layers; default "sigmoid". */
+  hidden?: ActivationName;
+  /** Activation of the output layer; default "sigmoid", or "none" with the softmax-cross-entropy loss. */
+  output?: ActivationName;
+  loss?: LossName;
+  updateBias?: boolean;
+}
+
+function assertSeed(value: unknown, name: string, max: number): void {
+  if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max)) {
+    throw new Error(`articleNetwork: ${name} must be an integer in [0, ${max}], got ${String(value)}`);
+  }
+}
+
+/** The article's 2-25-50-25-2 network, its weights drawn from its own generator (the global one is left alone). */
+export function articleNetwork(options: ArticleNetworkOptions = {}): NeuralNetwork {
+  if (options === null || typeof options !== "object") throw new Error("articleNetwork: options must be an object");
+  assertSeed(options.seed, "seed", Number.MAX_SAFE_INTEGER);
+  assertSeed(options.numpySeed, "numpySeed", 2 ** 32 - 1); // np.random.seed's range
+  if (options.seed !== undefined && options.numpySeed !== undefined) throw new Error("articleNetwork: give seed or numpySeed, not both");
+  if (options.updateBias !== undefined && typeof options.updateBias !== "boolean") {
+    throw new Error(`articleNetwork: updateBias must be true or false, got ${String(options.updateBias)}`);
+  }
+  const loss = resolveLoss(options.loss);
+  const hidden = resolveActivation(options.hidden ?? "sigmoid");
+  const output = resolveActivation(options.output ?? (loss.name === "softmax-cross-entropy" ? "none" : "sigmoid"));
+  const random: RandomSource = options.numpySeed !== undefined ? new RandomState(options.numpySeed) : new SeededRandom(options.seed ?? DEFAULT_SEED);
+  const nn = new NeuralNetwork({ loss, updateBias: options.updateBias ?? false });
+  const last = ARTICLE_SIZES.length - 2;
+  for (let l = 0; l <= last; l++) {
+    nn.addLayer(new Layer(ARTICLE_SIZES[l], ARTICLE_SIZES[l + 1], l === last ? output : hidden, undefined, undefined, random));
+  }
+  return nn;
+}

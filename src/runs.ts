@@ -1,0 +1,237 @@
+/**
+ * A training run saved together with what produced it: the settings, the
+ * delta rules (the library's or the learner's own, with their source), when
+ * it ended and how, its history and the trained network. Notebook 04 saves
+ * one; notebook 05 loads it and says which run it shows. Saving first deletes
+ * the previous run, so an older run can never be shown as the current one.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { dirname } from "path";
+import type { Split } from "./data";
+import { DeltaRules, hiddenLayerDelta, outputLayerDelta } from "./delta-rules";
+import { EpochRecord, TrainingHistory, formatRecord } from "./history";
+import { Layer } from "./layer";
+import { Matrix } from "./matrix";
+import { NeuralNetwork, type TrainOptions } from "./network";
+import type { NetworkJSON } from "./network-json";
+import { formatDuration } from "./progress";
+import { setSeed } from "./random";
+
+/** Where notebook 04 saves its run and notebook 05 looks for it. */
+export const RUN_FILE = "output/run.json";
+
+export interface RunSettings {
+  learningRate: number;
+  epochs: number;
+  seed: number | string;
+  updateBias: boolean;
+}
+
+/** The lesson's settings, with this project's default seed (the lesson sets none). */
+export const LESSON_SETTINGS: Readonly<RunSettings> = { learningRate: 0.01, epochs: 1000, seed: 1, updateBias: false };
+
+/** Which function computed one kind of delta: the library's own, or another one (its source as it was). */
+export interface RuleRecord {
+  origin: "library" | "own";
+  source: string;
+}
+
+export interface SavedRun {
+  format: "backprop-moons/run";
+  version: 1;
+  /** Who trained it, e.g. "notebook 04". */
+  madeBy: string;
+  settings: RunSettings;
+  rules: { output: RuleRecord; hidden: RuleRecord };
+  /** When training ended, ISO 8601 (UTC). */
+  finishedAt: string;
+  seconds: number;
+  /** "diverged": the loss became NaN or infinite; the history stops at the last finite record. */
+  outcome: "finished" | "diverged";
+  message?: string;
+  history: { records: EpochRecord[] };
+  network: NetworkJSON;
+}
+
+/** A saved run with its network and history rebuilt. */
+export interface Run {
+  saved: SavedRun;
+  network: NeuralNetwork;
+  history: TrainingHistory;
+}
+
+function describeRule(rule: unknown, library: unknown): RuleRecord {
+  return { origin: rule === library ? "library" : "own", source: String(rule) };
+}
+
+/** The rules a network trains with, as a run records them. */
+export function recordRules(rules: DeltaRules): SavedRun["rules"] {
+  return { output: describeRule(rules.output, outputLayerDelta), hidden: describeRule(rules.hidden, hiddenLayerDelta) };
+}
+
+/** The history a divergence error carries (train throws one when the loss stops being finite), if `e` is such an error. */
+function divergedHistory(e: unknown): TrainingHistory | undefined {
+  const history = e instanceof Error ? (e as Error & { history?: unknown }).history : undefined;
+  return history instanceof TrainingHistory ? history : undefined;
+}
+
+/** What one training call produced: its history, how long it took, and the message if it diverged. */
+export interface TrainingOutcome {
+  history: TrainingHistory;
+  seconds: number;
+  /** Set when the loss became NaN or infinite: the error's message; the history stops at the last finite record. */
+  diverged?: string;
+}
+
+/**
+ * Runs `training` (a call of `network.train`) and times it. A divergence is
+ * returned (with the history so far), not thrown, so that a broken rule can
+ * be shown beside working ones; any other error is rethrown.
+ */
+export function timedTraining(training: () => TrainingHistory): TrainingOutcome {
+  const start = Date.now();
+  try {
+    const history = training();
+    return { history, seconds: (Date.now() - start) / 1000 };
+  } catch (e) {
+    const history = divergedHistory(e);
+    if (!history) throw e;
+    return { history, seconds: (Date.now() - start) / 1000, diverged: (e as Error).message };
+  }
+}
+
+/**
+ * Runs `training` (a call of `network.train`) and saves the run to `file`,
+ * deleting the previous run there first. A divergence is saved and returned
+ * as outcome "diverged" (with the history so far), not thrown, so the
+ * notebook can show what happened; any other error is rethrown.
+ */
+export function recordRun(network: NeuralNetwork, settings: RunSettings, training: () => TrainingHistory, options: { file?: string; madeBy?: string } = {}): Run {
+  const file = options.file ?? RUN_FILE;
+  rmSync(file, { force: true });
+  const { history, seconds, diverged } = timedTraining(training);
+  const saved: SavedRun = {
+    format: "backprop-moons/run",
+    version: 1,
+    madeBy: options.madeBy ?? "notebook 04",
+    settings: { ...settings },
+    rules: recordRules(network.deltaRules),
+    finishedAt: new Date().toISOString(),
+    seconds,
+    outcome: diverged === undefined ? "finished" : "diverged",
+    ...(diverged === undefined ? {} : { message: diverged }),
+    history: history.toJSON(),
+    network: network.toJSON(),
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(saved, null, 1));
+  return { saved, network, history };
+}
+
+/**
+ * Loads the run saved in `file`. With test data, also checks that the saved
+ * network gives the test accuracy its history ends with, so a network and a
+ * history from different runs are never shown together.
+ */
+export function loadRun(file = RUN_FILE, test?: { XTest: Matrix; yTest: ArrayLike<number> }): Run {
+  if (!existsSync(file)) throw new Error(`loadRun: no saved run at ${file}; notebook 04 saves one`);
+  let saved: SavedRun;
+  try {
+    saved = JSON.parse(readFileSync(file, "utf8")) as SavedRun;
+  } catch (e) {
+    throw new Error(`loadRun: ${file} is not valid JSON (${(e as Error).message})`);
+  }
+  if (!saved || saved.format !== "backprop-moons/run" || saved.version !== 1 || !saved.settings || !saved.rules || typeof saved.finishedAt !== "string") {
+    throw new Error(`loadRun: ${file} is not a run saved by recordRun (format "backprop-moons/run", version 1)`);
+  }
+  const history = TrainingHistory.fromJSON(saved.history);
+  const network = NeuralNetwork.fromJSON(saved.network);
+  if (test && history.last) {
+    const accuracy = network.accuracy(network.predict(test.XTest), test.yTest);
+    if (accuracy !== history.last.accuracy) {
+      throw new Error(`loadRun: the network in ${file} gives ${(accuracy * 100).toFixed(2)}% test accuracy, but its history ends at ${(history.last.accuracy * 100).toFixed(2)}%: the file was changed after it was saved`);
+    }
+  }
+  return { saved, network, history };
+}
+
+/** Whether these are the lesson's settings. */
+export function isLessonSettings(settings: RunSettings): boolean {
+  const l = LESSON_SETTINGS;
+  return settings.learningRate === l.learningRate && settings.epochs === l.epochs && settings.seed === l.seed && settings.updateBias === l.updateBias;
+}
+
+function rulesText(rules: SavedRun["rules"]): string {
+  if (rules.output.origin === "library" && rules.hidden.origin === "library") return "the library's outputLayerDelta and hiddenLayerDelta";
+  const one = (name: string, r: RuleRecord) => (r.origin === "library" ? `the library's ${name}` : "your own");
+  return `output: ${one("outputLayerDelta", rules.output)}; hidden: ${one("hiddenLayerDelta", rules.hidden)}`;
+}
+
+function ago(iso: string, now: Date): string {
+  const minutes = Math.round((now.getTime() - new Date(iso).getTime()) / 60000);
+  if (!Number.isFinite(minutes)) return "";
+  if (minutes < 1) return " (just now)";
+  if (minutes < 120) return ` (${minutes} min ago)`;
+  return ` (${Math.round(minutes / 60)} h ago)`;
+}
+
+/** A few lines saying which run this is: who made it and when, its settings and rules, how it ended. */
+export function describeRun(run: Run, now = new Date()): string {
+  const { saved, history } = run;
+  const s = saved.settings;
+  const settings = `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}, biases ${s.updateBias ? "trained" : "fixed"}` +
+    (isLessonSettings(s) ? " (the lesson's)" : " (not the lesson's)");
+  const last = history.last ? formatRecord(history.last) : "nothing recorded";
+  const lines = [
+    `run:      ${saved.madeBy}, finished ${saved.finishedAt.replace("T", " ").slice(0, 16)} UTC${ago(saved.finishedAt, now)}, trained in ${formatDuration(saved.seconds)}`,
+    `settings: ${settings}`,
+    `rules:    ${rulesText(saved.rules)}`,
+    saved.outcome === "finished" ? `result:   ${last}` : `result:   DIVERGED; last finite record: ${last}\n          ${saved.message ?? ""}`,
+  ];
+  return lines.join("\n");
+}
+
+/**
+ * What a run's final test accuracy means against the lesson's 97.67%. Throws
+ * only when a run with the lesson's settings and the library's own rules
+ * misses 97%: then the library is broken, not the learner's derivation.
+ */
+export function compareWithLesson(run: Run): string {
+  const { saved, history } = run;
+  const accuracy = history.last?.accuracy ?? NaN;
+  const percent = `${(accuracy * 100).toFixed(2)}%`;
+  const libraryRules = saved.rules.output.origin === "library" && saved.rules.hidden.origin === "library";
+  if (saved.outcome === "diverged") return `This run diverged (see its message); the lesson reaches 97.67%.`;
+  if (!isLessonSettings(saved.settings)) return `Test accuracy ${percent} with your settings; the lesson's settings reach 97.67%.`;
+  if (libraryRules && !(accuracy >= 0.97)) {
+    throw new Error(`compareWithLesson: the lesson's settings with the library's rules should reach at least 97% test accuracy, got ${percent}: something in src/ is broken`);
+  }
+  if (libraryRules) return `Test accuracy ${percent} with the lesson's settings and the library's rules (the lesson reports 97.67%).`;
+  return `Test accuracy ${percent} with the lesson's settings and your rules (${rulesText(saved.rules)}); the library's rules reach 97.67% with these settings.` +
+    (accuracy >= 0.97 ? " Your rules reproduce the lesson." : " Your rules fall short of the lesson's 97%: check them with the gradient check (notebooks 03 and 06).");
+}
+
+/** The lesson's 2-25-50-25-2 sigmoid network with the library's rules, initial weights from `settings.seed`. */
+export function lessonNetwork(settings: RunSettings = LESSON_SETTINGS): NeuralNetwork {
+  setSeed(settings.seed);
+  const network = new NeuralNetwork({ updateBias: settings.updateBias });
+  network.addLayer(new Layer(2, 25, "sigmoid"));
+  network.addLayer(new Layer(25, 50, "sigmoid"));
+  network.addLayer(new Layer(50, 25, "sigmoid"));
+  network.addLayer(new Layer(25, 2, "sigmoid"));
+  return network;
+}
+
+/**
+ * The run saved in `file` (checked against the test data), or, if there is
+ * none yet, the lesson's run trained now and saved there.
+ */
+export function savedOrLessonRun(data: Split, progress: TrainOptions = {}, file = RUN_FILE): Run {
+  if (existsSync(file)) return loadRun(file, data);
+  const network = lessonNetwork();
+  const s = LESSON_SETTINGS;
+  return recordRun(network, s, () => network.train(data.XTrain, data.XTest, data.yTrain, data.yTest, s.learningRate, s.epochs, progress), {
+    file,
+    madeBy: "notebook 05 (no saved run was found, so it trained the lesson's)",
+  });
+}

@@ -1,0 +1,243 @@
+/**
+ * Independent trainings of the article's network (seeds, learning rates,
+ * activations, losses, your own hidden rule) run side by side on worker
+ * threads, one per core. Each run is a plain description (`SweepRun`), so a
+ * worker can rebuild exactly the network the main thread would have built;
+ * the results are bit-identical to running `runExperiment` on each, one after
+ * another (tested).
+ *
+ * The workers run the library as it is in src/ now: an edit to src/ reaches
+ * them after a kernel restart, as it reaches `train`. A delta rule written in
+ * a notebook cell cannot travel to a thread as a function; pass its source
+ * instead (`hiddenRule: myRule.toString()`), which works when the function
+ * uses nothing but its arguments and `Math`.
+ */
+import { existsSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { ActivationName } from "./activation";
+import type { HiddenDeltaRule } from "./delta-rules";
+import { ArticleNetworkOptions, articleData, articleNetwork } from "./experiment";
+import { EpochRecord } from "./history";
+import type { LossName } from "./loss";
+import { TrainingDivergedError } from "./network";
+import type { NetworkJSON } from "./network-json";
+
+/** One training run: the article's network and data, with these changes. */
+export interface SweepRun {
+  /** A name for the run in progress lines and figures; default built from the settings. */
+  label?: string;
+  seed?: number;
+  numpySeed?: number;
+  hidden?: ActivationName;
+  output?: ActivationName;
+  loss?: LossName;
+  updateBias?: boolean;
+  /** Default 0.01, the article's. */
+  learningRate?: number;
+  /** Default 1000, the article's. */
+  epochs?: number;
+  /** Default 10, the article's. */
+  recordEvery?: number;
+  /** Source text of a HiddenDeltaRule, e.g. `myRule.toString()`, used instead of the library's rule. */
+  hiddenRule?: string;
+}
+
+export interface SweepResult {
+  index: number;
+  run: SweepRun;
+  label: string;
+  records: EpochRecord[];
+  /** The last record (for a diverged run: the last finite one, if any). */
+  final: EpochRecord | undefined;
+  /** Wall-clock seconds of this run's training. */
+  seconds: number;
+  network: NetworkJSON;
+  /** Set when the run diverged (TrainingDivergedError's message). */
+  diverged?: string;
+}
+
+export interface SweepProgress {
+  index: number;
+  label: string;
+  epoch: number;
+  epochs: number;
+}
+
+export interface SweepOptions {
+  /** Worker threads; default one per core (at most one per run). 0 runs everything in this thread, one after another. */
+  workers?: number;
+  /** Called as runs progress (a few times a second per run). */
+  onProgress?: (progress: SweepProgress) => void;
+  /** Called as each run finishes, in finishing order. */
+  onResult?: (result: SweepResult) => void;
+}
+
+const KEYS: readonly string[] = ["label", "seed", "numpySeed", "hidden", "output", "loss", "updateBias", "learningRate", "epochs", "recordEvery", "hiddenRule"];
+
+/** The label a run gets when it has none: its settings that differ from the article's. */
+export function runLabel(run: SweepRun): string {
+  if (run.label !== undefined) return run.label;
+  const parts: string[] = [];
+  if (run.numpySeed !== undefined) parts.push(`numpy seed ${run.numpySeed}`);
+  else parts.push(`seed ${run.seed ?? 1}`);
+  if (run.hidden !== undefined) parts.push(run.hidden);
+  if (run.output !== undefined) parts.push(`output ${run.output}`);
+  if (run.loss !== undefined) parts.push(run.loss);
+  if (run.learningRate !== undefined) parts.push(`lr ${run.learningRate}`);
+  if (run.updateBias) parts.push("bias updates");
+  if (run.hiddenRule !== undefined) parts.push("own hidden rule");
+  return parts.join(", ");
+}
+
+function checkRun(run: SweepRun, name: string): void {
+  if (run === null || typeof run !== "object" || Array.isArray(run)) throw new Error(`${name} must be an object like { seed: 3, learningRate: 0.01 }`);
+  for (const key of Object.keys(run)) {
+    if (!KEYS.includes(key)) throw new Error(`${name} has an unknown setting "${key}"; expected some of ${KEYS.join(", ")}`);
+  }
+  const positive = (v: unknown, what: string, integer: boolean, min: number) => {
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v)))) {
+      throw new Error(`${name}.${what} must be ${integer ? "an integer" : "a finite number"} >= ${min}${integer ? "" : " (and > 0)"}, got ${String(v)}`);
+    }
+  };
+  positive(run.learningRate, "learningRate", false, Number.MIN_VALUE);
+  positive(run.epochs, "epochs", true, 0);
+  positive(run.recordEvery, "recordEvery", true, 1);
+  if (run.label !== undefined && typeof run.label !== "string") throw new Error(`${name}.label must be a string`);
+  if (run.hiddenRule !== undefined && typeof run.hiddenRule !== "string") {
+    throw new Error(`${name}.hiddenRule must be the source text of a rule (myRule.toString()), got ${typeof run.hiddenRule}`);
+  }
+  try {
+    articleNetwork(networkOptions(run)); // seeds, names, activations, loss
+    if (run.hiddenRule !== undefined) compileRule(run.hiddenRule);
+  } catch (e) {
+    throw new Error(`${name}: ${(e as Error).message}`);
+  }
+}
+
+function networkOptions(run: SweepRun): ArticleNetworkOptions {
+  return { seed: run.seed, numpySeed: run.numpySeed, hidden: run.hidden, output: run.output, loss: run.loss, updateBias: run.updateBias };
+}
+
+function compileRule(source: string): HiddenDeltaRule {
+  let rule: unknown;
+  try {
+    rule = new Function(`"use strict"; return (${source});`)();
+  } catch (e) {
+    throw new Error(`hiddenRule does not compile as a function: ${(e as Error).message}`);
+  }
+  if (typeof rule !== "function") throw new Error("hiddenRule must be the source of a function (layer, next) => { ... }");
+  return rule as HiddenDeltaRule;
+}
+
+/**
+ * One run, in this thread: build the network, train it, report. This is
+ * what every worker runs too. `onEpoch` is called after every epoch.
+ */
+export function runExperiment(run: SweepRun, index = 0, onEpoch?: (epoch: number, epochs: number) => void): SweepResult {
+  checkRun(run, "runExperiment: run");
+  const { split } = articleData();
+  const nn = articleNetwork(networkOptions(run));
+  if (run.hiddenRule !== undefined) nn.deltaRules.hidden = compileRule(run.hiddenRule);
+  const epochs = run.epochs ?? 1000;
+  const records: EpochRecord[] = [];
+  let diverged: string | undefined;
+  const t0 = Date.now();
+  try {
+    nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, run.learningRate ?? 0.01, epochs, {
+      recordEvery: run.recordEvery ?? 10,
+      onRecord: (r) => records.push(r),
+      onEpoch,
+    });
+  } catch (e) {
+    if (!(e instanceof TrainingDivergedError)) throw e;
+    diverged = e.message;
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  return { index, run, label: runLabel(run), records, final: records[records.length - 1], seconds, network: nn.toJSON(), diverged };
+}
+
+/**
+ * The worker script: the compiled sweep-worker.js next to this file when
+ * running from build/, otherwise (a notebook kernel compiling src/*.ts in
+ * memory) a small loader that compiles src/*.ts with the TypeScript package
+ * as the worker requires them.
+ */
+function workerSource(): { filename: string; eval: boolean } {
+  const js = join(__dirname, "sweep-worker.js");
+  if (existsSync(js)) return { filename: js, eval: false };
+  const ts = join(__dirname, "sweep-worker.ts");
+  if (!existsSync(ts)) throw new Error(`sweep: cannot find the worker script (${js} or ${ts})`);
+  const loader = `
+    const { createRequire } = require("node:module");
+    const fs = require("node:fs");
+    const req = createRequire(${JSON.stringify(ts)});
+    const typescript = req("typescript");
+    const options = { module: typescript.ModuleKind.CommonJS, target: typescript.ScriptTarget.ES2022, esModuleInterop: true };
+    require.extensions[".ts"] = (module, filename) =>
+      module._compile(typescript.transpileModule(fs.readFileSync(filename, "utf8"), { compilerOptions: options, fileName: filename }).outputText, filename);
+    req(${JSON.stringify(ts)});`;
+  return { filename: loader, eval: true };
+}
+
+type WorkerMessage = { type: "progress"; epoch: number; epochs: number } | { type: "result"; result: SweepResult } | { type: "error"; message: string };
+
+/**
+ * Trains every run, `options.workers` at a time on worker threads (default:
+ * one per core), and resolves with the results in the order of `runs`.
+ * Results equal `runs.map(runExperiment)` bit for bit.
+ */
+export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {}): Promise<SweepResult[]> {
+  if (!Array.isArray(runs) || runs.length === 0) throw new Error("sweep: runs must be a non-empty array of runs like [{ seed: 1 }, { seed: 2 }]");
+  runs.forEach((run, i) => checkRun(run, `sweep: runs[${i}]`));
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  const workers = options.workers ?? Math.min(cores, runs.length);
+  if (!Number.isInteger(workers) || workers < 0) throw new Error(`sweep: options.workers must be a non-negative integer, got ${workers}`);
+  const results: SweepResult[] = new Array(runs.length);
+  const finish = (result: SweepResult) => {
+    results[result.index] = result;
+    options.onResult?.(result);
+  };
+
+  if (workers === 0) {
+    for (let i = 0; i < runs.length; i++) {
+      const label = runLabel(runs[i]);
+      finish(runExperiment(runs[i], i, (epoch, epochs) => options.onProgress?.({ index: i, label, epoch, epochs })));
+      await new Promise((resolve) => setImmediate(resolve)); // let a notebook show what finished
+    }
+    return results;
+  }
+
+  const source = workerSource();
+  let next = 0;
+  const startOne = (): Promise<void> | undefined => {
+    if (next >= runs.length) return undefined;
+    const index = next++;
+    const run = runs[index];
+    const label = runLabel(run);
+    return new Promise<void>((resolve, reject) => {
+      const worker = new Worker(source.filename, { eval: source.eval, workerData: { run, index } });
+      let done = false;
+      worker.on("message", (message: WorkerMessage) => {
+        if (message.type === "progress") options.onProgress?.({ index, label, epoch: message.epoch, epochs: message.epochs });
+        else if (message.type === "result") {
+          done = true;
+          finish(message.result);
+        } else reject(new Error(`sweep: run ${index} (${label}) failed: ${message.message}`));
+      });
+      worker.on("error", (e) => reject(new Error(`sweep: run ${index} (${label}) failed: ${e.message}`)));
+      worker.on("exit", (code) => {
+        if (done) resolve(startOne() ?? Promise.resolve());
+        else reject(new Error(`sweep: the worker for run ${index} (${label}) stopped (exit code ${code}) before reporting`));
+      });
+    }).then(() => undefined);
+  };
+  const lanes: Promise<void>[] = [];
+  for (let w = 0; w < workers; w++) {
+    const lane = startOne();
+    if (lane) lanes.push(lane);
+  }
+  await Promise.all(lanes);
+  return results;
+}

@@ -1,0 +1,105 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HiddenDeltaRule, Layer, NeuralNetwork, TrainingHistory, hiddenLayerDelta, makeMoons, trainTestSplit } from "../src/index";
+import { LESSON_SETTINGS, compareWithLesson, describeRun, lessonNetwork, loadRun, recordRun, savedOrLessonRun } from "../src/runs";
+
+const { X, y } = makeMoons(200, 0.2, 100);
+const split = trainTestSplit(X, y, 0.3, 42);
+const { XTrain, XTest, yTrain, yTest } = split;
+const tempFile = () => join(mkdtempSync(join(tmpdir(), "runs-")), "run.json");
+const short = { ...LESSON_SETTINGS, epochs: 3 };
+
+test("recordRun saves settings, rules with their origin and source, date, history and network; loadRun restores them", () => {
+  const file = tempFile();
+  const nn = lessonNetwork();
+  const own: HiddenDeltaRule = (layer, next) => hiddenLayerDelta(layer, next);
+  nn.deltaRules = { output: nn.deltaRules.output, hidden: own };
+  const before = Date.now();
+  const run = recordRun(nn, short, () => nn.train(XTrain, XTest, yTrain, yTest, short.learningRate, short.epochs), { file });
+  const saved = JSON.parse(readFileSync(file, "utf8"));
+  assert.deepEqual(saved.settings, short);
+  assert.equal(saved.rules.output.origin, "library");
+  assert.equal(saved.rules.hidden.origin, "own");
+  assert.match(saved.rules.hidden.source, /hiddenLayerDelta\)?\(layer, next\)/);
+  assert.ok(Date.parse(saved.finishedAt) >= before - 1000);
+  assert.equal(saved.outcome, "finished");
+
+  const loaded = loadRun(file, split);
+  assert.deepEqual(loaded.history.records, run.history.records);
+  assert.deepEqual(loaded.network.predict(XTest).data, nn.predict(XTest).data);
+  const text = describeRun(loaded);
+  assert.match(text, /seed 1/);
+  assert.match(text, /output: the library's outputLayerDelta; hidden: your own/);
+  assert.match(text, /not the lesson's/); // 3 epochs
+});
+
+test("recordRun deletes the previous run first, so a failed training leaves nothing to mistake for it", () => {
+  const file = tempFile();
+  const nn = lessonNetwork();
+  recordRun(nn, short, () => nn.train(XTrain, XTest, yTrain, yTest, 0.01, 1), { file });
+  assert.ok(existsSync(file));
+  assert.throws(() => recordRun(nn, short, () => { throw new Error("a bug in a cell"); }, { file }), /a bug in a cell/);
+  assert.ok(!existsSync(file));
+});
+
+test("a divergence (an Error carrying the history) is saved as diverged, with its message, and not thrown", () => {
+  const file = tempFile();
+  const nn = lessonNetwork();
+  const partial = new TrainingHistory();
+  partial.add({ epoch: 0, mse: 0.25, accuracy: 0.5 });
+  const run = recordRun(nn, short, () => {
+    throw Object.assign(new Error("train: the loss became NaN at epoch 3"), { history: partial, epoch: 3 });
+  }, { file });
+  assert.equal(run.saved.outcome, "diverged");
+  const loaded = loadRun(file);
+  assert.equal(loaded.saved.message, "train: the loss became NaN at epoch 3");
+  assert.match(describeRun(loaded), /DIVERGED/);
+  assert.match(compareWithLesson(loaded), /diverged/);
+});
+
+test("loadRun refuses a file whose network does not give the accuracy its history ends with", () => {
+  const file = tempFile();
+  const nn = lessonNetwork();
+  recordRun(nn, short, () => nn.train(XTrain, XTest, yTrain, yTest, 0.01, 2), { file });
+  const saved = JSON.parse(readFileSync(file, "utf8"));
+  saved.history.records[saved.history.records.length - 1].accuracy = 0.123;
+  writeFileSync(file, JSON.stringify(saved));
+  assert.throws(() => loadRun(file, split), /loadRun: the network in .* gives .* but its history ends at 12\.30%/);
+  writeFileSync(file, "{}");
+  assert.throws(() => loadRun(file), /not a run saved by recordRun/);
+  assert.throws(() => loadRun(join(file, "..", "missing.json")), /no saved run/);
+});
+
+test("compareWithLesson throws only for the lesson's settings with the library's rules below 97%", () => {
+  const fake = (accuracy: number, hidden: "library" | "own", epochs = 1000) => {
+    const history = new TrainingHistory();
+    history.add({ epoch: epochs, mse: 0.03, accuracy });
+    const network = new NeuralNetwork().addLayer(new Layer(2, 2, "sigmoid"));
+    const rules = { output: { origin: "library" as const, source: "" }, hidden: { origin: hidden, source: "" } };
+    return {
+      saved: {
+        format: "backprop-moons/run" as const, version: 1 as const, madeBy: "test", settings: { ...LESSON_SETTINGS, epochs }, rules,
+        finishedAt: new Date().toISOString(), seconds: 1, outcome: "finished" as const, history: history.toJSON(), network: network.toJSON(),
+      },
+      network,
+      history,
+    };
+  };
+  assert.throws(() => compareWithLesson(fake(0.9, "library")), /should reach at least 97%/);
+  assert.match(compareWithLesson(fake(0.9767, "library")), /97\.67% with the lesson's settings and the library's rules/);
+  assert.match(compareWithLesson(fake(0.8783, "own")), /fall short/);
+  assert.match(compareWithLesson(fake(0.9767, "own")), /reproduce the lesson/);
+  assert.match(compareWithLesson(fake(0.5, "library", 10)), /with your settings/);
+});
+
+test("savedOrLessonRun loads a saved run and trains nothing", () => {
+  const file = tempFile();
+  const nn = lessonNetwork();
+  recordRun(nn, short, () => nn.train(XTrain, XTest, yTrain, yTest, 0.01, 1), { file, madeBy: "a test" });
+  const run = savedOrLessonRun(split, {}, file);
+  assert.equal(run.saved.madeBy, "a test");
+  assert.equal(run.history.last?.epoch, 1);
+});

@@ -1,0 +1,115 @@
+/*
+ * Sweeps: worker-thread results equal sequential runs bit for bit; the
+ * article's network factory (seeds, NumPy seeds); the sweep CLI.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HiddenDeltaRule, SweepRun, articleNetwork, runExperiment, sweep } from "../src/index";
+import { learnerHiddenDelta } from "../bench/learner-rule";
+import { maxRelDiff, readFixture, repoRoot } from "./helpers";
+
+/** A wrong rule (f'(o) left out), as its source text travels to a worker. */
+const noDerivative: HiddenDeltaRule = (layer, next) => {
+  for (let j = 0; j < layer.nNeurons; j++) {
+    let sum = 0;
+    for (let k = 0; k < next.nNeurons; k++) sum += next.weights.get(j, k) * next.delta[k];
+    layer.error[j] = sum;
+    layer.delta[j] = sum;
+  }
+};
+
+const runs: SweepRun[] = [
+  { seed: 1, epochs: 12 },
+  { numpySeed: 3, epochs: 12 },
+  { seed: 2, hidden: "tanh", loss: "softmax-cross-entropy", updateBias: true, learningRate: 0.05, epochs: 12, recordEvery: 4 },
+  { seed: 1, epochs: 12, hiddenRule: noDerivative.toString(), label: "no f'(o)" },
+  { seed: 1, hidden: "none", output: "none", learningRate: 10, epochs: 5 }, // diverges in epoch 0
+];
+
+test("sweep on worker threads equals runExperiment run after run, bit for bit, in the order of the runs", async () => {
+  const progress = new Set<number>();
+  const finished: number[] = [];
+  const parallel = await sweep(runs, { workers: 2, onProgress: (p) => progress.add(p.index), onResult: (r) => finished.push(r.index) });
+  const sequential = runs.map((run, i) => runExperiment(run, i));
+  const strip = (rs: typeof parallel) => rs.map((r) => ({ ...r, seconds: 0 }));
+  assert.deepEqual(strip(parallel), strip(sequential));
+  assert.deepEqual(parallel.map((r) => r.index), [0, 1, 2, 3, 4]);
+  assert.deepEqual([...finished].sort(), [0, 1, 2, 3, 4]);
+  assert.ok(progress.size >= 1, "progress was reported");
+  assert.equal(parallel[3].label, "no f'(o)");
+  assert.notDeepEqual(parallel[3].records, parallel[0].records, "the rule's source really ran");
+  assert.match(parallel[4].diverged ?? "", /the loss became NaN at epoch 0/);
+  assert.equal(parallel[4].final, undefined);
+  assert.equal(parallel[0].final!.epoch, 12);
+});
+
+test("workers: 0 runs in this thread with the same results", async () => {
+  const inThread = await sweep(runs.slice(0, 2), { workers: 0 });
+  assert.deepEqual(inThread.map((r) => r.records), runs.slice(0, 2).map((run, i) => runExperiment(run, i).records));
+});
+
+test("the learner's rule passed as source trains to the library's bits", async () => {
+  const [library, learner] = await sweep([{ seed: 4, epochs: 3 }, { seed: 4, epochs: 3, hiddenRule: learnerHiddenDelta.toString() }]);
+  assert.deepEqual(learner.records, library.records);
+  assert.deepEqual(learner.network, library.network);
+});
+
+test("articleNetwork({ numpySeed }) draws exactly the weights np.random.seed gives the Python lesson", () => {
+  const numpy = readFixture<{ seed: number; initial: { weights: number[][][]; biases: number[][] } }>("numpy-history.json");
+  const nn = articleNetwork({ numpySeed: numpy.seed });
+  nn.layers.forEach((layer, l) => {
+    assert.ok(maxRelDiff(layer.weights.data, numpy.initial.weights[l].flat()) <= 1e-14, `layer ${l} weights`);
+    assert.ok(maxRelDiff(layer.bias, numpy.initial.biases[l]) <= 1e-15, `layer ${l} bias`);
+  });
+  assert.deepEqual(articleNetwork({ seed: 5 }).toJSON(), articleNetwork({ seed: 5 }).toJSON());
+  assert.notDeepEqual(articleNetwork({ seed: 5 }).toJSON(), articleNetwork({ seed: 6 }).toJSON());
+});
+
+test("bad runs are rejected up front, naming the run and the setting", async () => {
+  await assert.rejects(sweep([]), /sweep: runs must be a non-empty array/);
+  await assert.rejects(sweep([{ seed: 1 }, { lr: 0.1 } as SweepRun]), /sweep: runs\[1\] has an unknown setting "lr"/);
+  await assert.rejects(sweep([{ learningRate: -1 }]), /sweep: runs\[0\]\.learningRate must be a finite number/);
+  await assert.rejects(sweep([{ epochs: 1.5 }]), /sweep: runs\[0\]\.epochs must be an integer >= 0/);
+  await assert.rejects(sweep([{ seed: -3 }]), /sweep: runs\[0\]: articleNetwork: seed must be an integer/);
+  await assert.rejects(sweep([{ hidden: "swish" as "relu" }]), /sweep: runs\[0\]: activation must be one of/);
+  await assert.rejects(sweep([{ hiddenRule: "not a function(" }]), /sweep: runs\[0\]: hiddenRule does not compile/);
+  await assert.rejects(sweep([{ seed: 1 }], { workers: -1 }), /sweep: options.workers must be a non-negative integer/);
+  assert.throws(() => articleNetwork({ seed: 1, numpySeed: 1 }), /articleNetwork: give seed or numpySeed, not both/);
+});
+
+const cli = join(repoRoot, "build", "scripts", "sweep.js");
+
+test("npm run sweep: one article line per run, a min/median/max summary and a strip plot", () => {
+  const out = mkdtempSync(join(tmpdir(), "sweep-"));
+  try {
+    const r = spawnSync(process.execPath, [cli, "--seeds", "0-2", "--epochs", "4", "--out", join(out, "s.html")], { cwd: repoRoot, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    for (const s of [0, 1, 2]) assert.match(r.stdout, new RegExp(`^seed ${s}: Epoch: #4, MSE: \\d\\.\\d{6} Accuracy: \\d+\\.\\d{2}%`, "m"));
+    assert.match(r.stdout, /^test accuracy over 3 run\(s\): min \d+\.\d{2}%, median \d+\.\d{2}%, max \d+\.\d{2}%$/m);
+    assert.match(readFileSync(join(out, "s.html"), "utf8"), /Final test accuracy/);
+    const numpy = spawnSync(process.execPath, [cli, "--numpy-seeds", "7", "--epochs", "0", "--workers", "0", "--out", join(out, "n.html")], { cwd: repoRoot, encoding: "utf8" });
+    assert.equal(numpy.status, 0, numpy.stderr);
+    assert.match(numpy.stdout, /^numpy seed 7: Epoch: #0, /m);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("npm run sweep: bad flags exit 2 naming the flag", () => {
+  for (const [args, message] of [
+    [["--seeds", "3-1"], /--seeds: range 3-1 goes backwards/],
+    [["--lr", "0"], /--lr must be a finite number > 0/],
+    [["--activation", "swish"], /--activation must be among sigmoid, tanh, relu, none/],
+    [["--seeds", "1", "--numpy-seeds", "1"], /give --seeds or --numpy-seeds, not both/],
+    [["--bogus"], /Unknown option '--bogus'/],
+  ] as [string[], RegExp][]) {
+    const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: "utf8" });
+    assert.equal(r.status, 2, args.join(" "));
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /Usage: npm run sweep/);
+  }
+});
