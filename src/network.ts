@@ -18,7 +18,6 @@ export interface NetworkOptions {
   updateBias?: boolean;
 }
 
-
 export interface TrainOptions {
   /** Record (and report) every this many epochs; the article uses 10. */
   recordEvery?: number;
@@ -26,6 +25,13 @@ export interface TrainOptions {
   onRecord?: (record: EpochRecord) => void;
   /** Called after every epoch's pass, e.g. for a progress bar. */
   onEpoch?: (epoch: number, maxEpochs: number) => void;
+}
+
+/** A learner may assign any object to `deltaRules`: check it before the first step, not in the middle of one. */
+function assertDeltaRules(rules: DeltaRules, where: string): void {
+  if (rules === null || typeof rules !== "object" || typeof rules.output !== "function" || typeof rules.hidden !== "function") {
+    throw new Error(`${where}: network.deltaRules must be { output: (layer, target, loss) => void, hidden: (layer, next) => void }, got ${rules === null ? "null" : typeof rules === "object" ? `{ ${Object.keys(rules).join(", ")} }` : typeof rules}`);
+  }
 }
 
 function assertLearningRate(learningRate: number, where: string): void {
@@ -154,6 +160,7 @@ export class NeuralNetwork {
       throw new Error(`backpropagation: yOneHot must have nOutputs = ${this.nOutputs} values, got ${target.length}`);
     }
     assertLearningRate(learningRate, "backpropagation");
+    assertDeltaRules(this.deltaRules, "backpropagation");
     this.step(input, 0, target, learningRate);
   }
 
@@ -216,6 +223,7 @@ export class NeuralNetwork {
     assertLabels(yTrain, nClasses, "train: yTrain");
     assertLabels(yTest, nClasses, "train: yTest");
     assertLearningRate(learningRate, "train");
+    assertDeltaRules(this.deltaRules, "train");
     if (!Number.isInteger(maxEpochs) || maxEpochs < 0) {
       throw new Error(`train: maxEpochs must be a non-negative integer, got ${maxEpochs}`);
     }
