@@ -20,7 +20,7 @@ export interface GradientCheckOptions {
    * take h = 1e-3 and the noise falls a hundredfold (worst ~1e-7 over seeds).
    */
   order?: 2 | 4;
-  /** The step h, in (0, 1]. Default 1e-3 for order 4, 1e-5 for order 2. */
+  /** The step h, in [1e-12, 1]. Default 1e-3 for order 4, 1e-5 for order 2. */
   epsilon?: number;
   /**
    * Lower bound of the relative error's denominator. Default 1e-7: the
@@ -142,14 +142,27 @@ export function gradientCheck(
   const order = given.order ?? 4;
   if (order !== 2 && order !== 4) throw new Error(`gradientCheck: options.order must be 2 or 4, got ${describe(order)}`);
   const epsilon = positiveFinite(given.epsilon ?? (order === 4 ? 1e-3 : 1e-5), "options.epsilon", "gradientCheck");
-  // A step beyond 1 is no longer a derivative (and near 1e308 the steps themselves overflow).
-  if (epsilon > 1) throw new Error(`gradientCheck: options.epsilon must be at most 1, got ${epsilon}`);
+  // A step beyond 1 is no longer a derivative (and near 1e308 the steps themselves overflow);
+  // one below 1e-12 drowns in rounding (w + h rounds back to w for |w| > 1e4).
+  if (epsilon > 1 || epsilon < 1e-12) throw new Error(`gradientCheck: options.epsilon must be in [1e-12, 1], got ${epsilon}`);
   const floor = positiveFinite(given.floor ?? 1e-7, "options.floor", "gradientCheck");
   const nWorst = given.worst ?? 5;
   if (typeof nWorst !== "number" || !Number.isInteger(nWorst) || nWorst < 0) {
     throw new Error(`gradientCheck: options.worst must be a non-negative integer, got ${describe(nWorst)}`);
   }
 
+  const layers = network.layers;
+  // What a rejected check must give back: the per-sample buffers it overwrites.
+  const scratch = layers.map((layer) => [layer.lastActivation, layer.error, layer.delta].map((buffer) => [buffer, buffer.slice()] as const));
+  try {
+    return check(network, input, target, order, epsilon, floor, nWorst);
+  } catch (e) {
+    for (const [buffer, saved] of scratch.flat()) buffer.set(saved);
+    throw e;
+  }
+}
+
+function check(network: NeuralNetwork, input: Float64Array, target: Float64Array, order: 2 | 4, epsilon: number, floor: number, nWorst: number): GradientCheckResult {
   const layers = network.layers;
 
   // Analytic gradient, from the rules backpropagation really uses. Copy the
@@ -161,8 +174,14 @@ export function gradientCheck(
   const output = new Float64Array(network.nOutputs);
   const lossAt = (): number => {
     output.set(network.forwardSample(input)); // a reused buffer: copy before anything else runs
-    return network.loss.value(output, target);
+    const loss = network.loss.value(output, target);
+    // An overflowing loss makes every difference NaN: that says nothing about the derivation.
+    if (!Number.isFinite(loss)) {
+      throw new Error(`gradientCheck: the loss is ${loss} at this x and yOneHot (or one options.epsilon step away): the numbers overflow; use smaller x, yOneHot, weights or options.epsilon`);
+    }
+    return loss;
   };
+  lossAt();
 
   // Central difference on one entry of `values`, restoring the saved value
   // exactly (w + h - h need not give back w bit for bit), even on a throw.
@@ -175,7 +194,9 @@ export function gradientCheck(
     try {
       if (order === 2) {
         // Divide by the step actually taken, which rounding makes differ from 2h.
-        return (lossWith(epsilon) - lossWith(-epsilon)) / (saved + epsilon - (saved - epsilon));
+        const step = saved + epsilon - (saved - epsilon);
+        if (step === 0) throw new Error(`gradientCheck: options.epsilon = ${epsilon} is lost in rounding next to a parameter of ${saved}; use a larger step`);
+        return (lossWith(epsilon) - lossWith(-epsilon)) / step;
       }
       const h = epsilon;
       return (-lossWith(2 * h) + 8 * lossWith(h) - 8 * lossWith(-h) + lossWith(-2 * h)) / (12 * h);

@@ -12,7 +12,7 @@ export class Matrix {
     if (!isCount(rows) || !isCount(cols)) {
       throw new Error(`Matrix: rows and cols must be non-negative integers, got ${describe(rows)} x ${describe(cols)}`);
     }
-    assertElementCount(rows * cols, `a ${rows} x ${cols} matrix`, "Matrix");
+    assertElementCount(rows * cols, `rows x cols = ${rows} x ${cols}`, "Matrix");
     if (data !== undefined && !(data instanceof Float64Array)) {
       throw new Error(`Matrix: data must be a Float64Array, got ${describe(data)}`);
     }

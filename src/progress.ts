@@ -10,9 +10,11 @@ export function formatDuration(seconds: number): string {
     throw new Error(`formatDuration: seconds must be a number >= 0 (NaN or Infinity for "unknown"), got ${describe(seconds)}`);
   }
   if (!Number.isFinite(seconds)) return "?";
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const m = Math.floor(seconds / 60);
-  return `${m}m ${String(Math.round(seconds - 60 * m)).padStart(2, "0")}s`;
+  // Round first, then split: 59.96 s is "1m 00s" (not "60.0s"), 119.7 s is "2m 00s" (not "1m 60s").
+  const tenths = Math.round(seconds * 10);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, "0")}s`;
 }
 
 /**

@@ -318,7 +318,10 @@ test("bad inputs are rejected with the argument and what was expected", () => {
   assert.throws(() => gradientCheck(nn, x, y, { floor: 0 }), /options\.floor must be a finite number > 0/);
   assert.throws(() => gradientCheck(nn, x, y, { worst: 1.5 }), /options\.worst must be a non-negative integer, got 1\.5/);
   assert.throws(() => gradientCheck(nn, x, y, { worst: -1 }), /options\.worst must be a non-negative integer/);
-  assert.throws(() => gradientCheck(nn, x, y, { epsilon: 2 }), /gradientCheck: options\.epsilon must be at most 1, got 2/);
+  assert.throws(() => gradientCheck(nn, x, y, { epsilon: 2 }), /gradientCheck: options\.epsilon must be in \[1e-12, 1\], got 2/);
+  assert.throws(() => gradientCheck(nn, x, y, { epsilon: 5e-324 }), /gradientCheck: options\.epsilon must be in \[1e-12, 1\], got 5e-324/);
+  // A loss that overflows says nothing about the derivation: refused, and the network is given back as it was.
+  assert.throws(() => gradientCheck(nn, x, [1e200, 0]), /gradientCheck: the loss is Infinity at this x and yOneHot/);
   assert.throws(() => gradientCheck(nn, x, y, { order: 3 as 2 }), /gradientCheck: options\.order must be 2 or 4, got 3/);
   // A misspelt option is an error, not a silent default.
   assert.throws(() => gradientCheck(nn, x, y, { eps: 1e-5 } as GradientCheckOptions), /gradientCheck: unknown option "eps"; the options are order, epsilon, floor, worst/);

@@ -89,6 +89,9 @@ test("formatDuration and formatProgress: results, and the domain of every argume
   assert.equal(formatDuration(7.25), "7.3s");
   assert.equal(formatDuration(65), "1m 05s");
   assert.equal(formatDuration(NaN), "?");
+  assert.equal(formatDuration(59.96), "1m 00s");
+  assert.equal(formatDuration(119.7), "2m 00s");
+  assert.equal(formatDuration(3725.2), "62m 05s");
   assert.equal(formatProgress(500, 1000, 7.1, 20), "[##########----------]  50% epoch 500/1000  elapsed 7.1s  ETA 7.1s");
   assert.equal(formatProgress(0, 10, 0, 4), "[----]   0% epoch 0/10  elapsed 0.0s  ETA ?");
   assert.throws(() => formatDuration(-1), /formatDuration: seconds must be a number >= 0 \(NaN or Infinity for "unknown"\), got -1/);
@@ -126,7 +129,7 @@ test("Matrix checks sizes, indices and values", () => {
   const m = Matrix.from([[1, 2], [3, 4]]);
   assert.equal(m.get(1, 0), 3);
   assert.throws(() => new Matrix(-1, 2), /Matrix: rows and cols must be non-negative integers, got -1 x 2/);
-  assert.throws(() => new Matrix(1e5, 1e5), /Matrix: a 100000 x 100000 matrix would hold 10000000000 numbers, more than the limit of 16777216/);
+  assert.throws(() => new Matrix(1e5, 1e5), /Matrix: rows x cols = 100000 x 100000 would hold 10000000000 numbers, more than the limit of 16777216/);
   assert.throws(() => new Matrix(1, 2, [1, 2] as never), /Matrix: data must be a Float64Array, got an array of length 2/);
   assert.throws(() => m.get(2, 0), /Matrix\.get: i must be a row index in \[0, 1\], got 2/);
   assert.throws(() => m.get(0, -1), /Matrix\.get: j must be a column index in \[0, 1\], got -1/);
