@@ -468,7 +468,7 @@ test("NeuralNetwork.feedForward and predict: finite outputs of the right shape o
 // TODO(lead, src/network.ts): backpropagation accepts steps that overflow the weights, e.g.
 // backpropagation([0, 0], [2 ** 53, 0], 1.54e293) or ([0, 0], [0, 9.44], 1.79e308) leave non-finite
 // weights; backpropagation([0, 0], [0, 0], Symbol()) throws "TypeError: Cannot convert a Symbol value to a string".
-test("NeuralNetwork.backpropagation: finite weights after a step, or a named rejection that changes nothing", { todo: "src/network.ts: learningRate/yOneHot have no upper bound and the step is not checked for overflow" }, () => {
+test("NeuralNetwork.backpropagation: finite weights after a step, or a named rejection that changes nothing", () => {
   fc.assert(
     fc.property(vectorOr(2), vectorOr(2), numberOr(fc.double({ min: 1e-4, max: 1, noNaN: true })), (x, y, lr) => {
       const nn = smallNetwork();
@@ -484,7 +484,7 @@ test("NeuralNetwork.backpropagation: finite weights after a step, or a named rej
 // TODO(lead, src/network.ts): train([[0, 0]], [[0, 0]], undefined, "", 1e-4, 0) throws
 // "TypeError: Cannot read properties of undefined (reading 'length')": yTrain/yTest are not checked
 // to be arrays before their length is read.
-test("NeuralNetwork.train: a finite history or a named rejection that changes nothing", { todo: "src/network.ts: yTrain/yTest are read before they are checked" }, () => {
+test("NeuralNetwork.train: a finite history or a named rejection that changes nothing", () => {
   const options = fc.oneof(
     fc.constant(undefined),
     fc.record({ recordEvery: numberOr(fc.integer({ min: 1, max: 3 })), onRecord: fc.oneof(fc.constant(() => undefined), chaos), onEpoch: fc.oneof(fc.constant(() => undefined), chaos) }, { requiredKeys: [] }),
@@ -518,7 +518,7 @@ test("NeuralNetwork.train: a finite history or a named rejection that changes no
 // options null throws "TypeError: Cannot read properties of null"; { recordEvery: Symbol() } throws a
 // TypeError; a misspelt { recordevery: 5 } is ignored; maxEpochs has no upper bound (1e9 is accepted
 // and runs for hours, its history growing: epochsOr keeps such counts out of these properties).
-test("NeuralNetwork.train on good data: bad options, rates and epoch counts are named and change nothing", { todo: "src/network.ts: options are not checked before training starts" }, () => {
+test("NeuralNetwork.train on good data: bad options, rates and epoch counts are named and change nothing", () => {
   const options = fc.oneof(
     fc.record({ recordEvery: numberOr(fc.integer({ min: 1, max: 3 })), onRecord: fc.oneof(fc.constant(() => undefined), chaos), onEpoch: fc.oneof(fc.constant(() => undefined), chaos) }, { requiredKeys: [] }),
     fc.dictionary(fc.constantFrom("recordevery", "every", "__proto__", "epochs"), chaos, { maxKeys: 1 }),
@@ -544,7 +544,7 @@ test("NeuralNetwork.train on good data: bad options, rates and epoch counts are 
 // TODO(lead, src/network.ts): fromJSON should call parseNetworkJSON (src/network-json.ts). Today it
 // accepts an own "__proto__" field, extra fields, a missing loss (read as "mse") or updateBias (read as
 // false), and updateBias: "yes" (read as false: a bad file turned into a different network).
-test("NeuralNetwork.fromJSON: exactly what toJSON writes, or a named rejection", { todo: "src/network.ts: fromJSON does not use parseNetworkJSON yet" }, () => {
+test("NeuralNetwork.fromJSON: exactly what toJSON writes, or a named rejection", () => {
   fc.assert(
     fc.property(mutated(savedNetwork), fc.boolean(), ({ json }, asText) => {
       const input = asText ? asJSONText(json) : json;
@@ -560,7 +560,7 @@ test("NeuralNetwork.fromJSON: exactly what toJSON writes, or a named rejection",
 // string"; new Layer(1e5, 1e5) is refused by "Matrix: rows x cols ..." instead of naming nInput/nNeurons;
 // new Layer(2, 3, "sigmoid", undefined, [0, NaN, 0]) draws the random weights before refusing the bias,
 // so the global generator has moved.
-test("Layer: finite weights of the right shape, or a named rejection that draws nothing", { todo: "src/layer.ts: checks come after the random draws, and some messages do not name Layer" }, () => {
+test("Layer: finite weights of the right shape, or a named rejection that draws nothing", () => {
   const activation = fc.oneof(fc.constantFrom("sigmoid", "tanh", "relu", null, undefined, sigmoid), chaos);
   const shape = fc.tuple(numberOr(fc.integer({ min: 1, max: 4 })), numberOr(fc.integer({ min: 1, max: 4 })));
   fc.assert(
