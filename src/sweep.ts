@@ -16,24 +16,16 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { ActivationName } from "./activation";
 import type { HiddenDeltaRule } from "./delta-rules";
 import { ArticleNetworkOptions, articleData, articleNetwork } from "./experiment";
 import { EpochRecord } from "./history";
-import type { LossName } from "./loss";
 import { TrainingDivergedError } from "./network";
 import type { NetworkJSON } from "./network-json";
 
-/** One training run: the article's network and data, with these changes. */
-export interface SweepRun {
+/** One training run: the article's network (seed, activations, loss, bias updates as in articleNetwork) and data, with these changes. */
+export interface SweepRun extends ArticleNetworkOptions {
   /** A name for the run in progress lines and figures; default built from the settings. */
   label?: string;
-  seed?: number;
-  numpySeed?: number;
-  hidden?: ActivationName;
-  output?: ActivationName;
-  loss?: LossName;
-  updateBias?: boolean;
   /** Default 0.01, the article's. */
   learningRate?: number;
   /** Default 1000, the article's. */
