@@ -1,3 +1,5 @@
+import { describe } from "./validate";
+
 /**
  * An activation function f and its derivative. As in the article, the
  * derivative is written in terms of the layer's OUTPUT o = f(z), not z:
@@ -46,17 +48,17 @@ export type ActivationName = "sigmoid" | "tanh" | "relu" | "none";
 /** A built-in name, `null`/`undefined` for none (as in the article), or your own `{ name, fn, derivative }`. */
 export type ActivationLike = ActivationName | Activation | null | undefined;
 
-export function resolveActivation(activation: ActivationLike): Activation {
+export function resolveActivation(activation: ActivationLike, where = "resolveActivation"): Activation {
   if (activation === null || activation === undefined) return identity;
   if (typeof activation === "string") {
     const found = Object.prototype.hasOwnProperty.call(builtinActivations, activation) ? builtinActivations[activation] : undefined;
     if (!found) {
-      throw new Error(`activation must be one of ${Object.keys(builtinActivations).map((k) => `"${k}"`).join(", ")} or an object { name, fn, derivative }, got "${activation}"`);
+      throw new Error(`${where}: activation must be one of ${Object.keys(builtinActivations).map((k) => `"${k}"`).join(", ")} or an object { name, fn, derivative }, got ${describe(activation)}`);
     }
     return found;
   }
   if (typeof activation !== "object" || typeof activation.fn !== "function" || typeof activation.derivative !== "function" || typeof activation.name !== "string") {
-    throw new Error(`activation must be a name or an object { name: string, fn(z), derivative(output) }`);
+    throw new Error(`${where}: activation must be a name or an object { name: string, fn(z), derivative(output) }, got ${describe(activation)}`);
   }
   return activation;
 }

@@ -49,9 +49,9 @@ export function articleNetwork(options: ArticleNetworkOptions = {}): NeuralNetwo
   if (options.updateBias !== undefined && typeof options.updateBias !== "boolean") {
     throw new Error(`articleNetwork: updateBias must be true or false, got ${String(options.updateBias)}`);
   }
-  const loss = resolveLoss(options.loss);
-  const hidden = resolveActivation(options.hidden ?? "sigmoid");
-  const output = resolveActivation(options.output ?? (loss.name === "softmax-cross-entropy" ? "none" : "sigmoid"));
+  const loss = resolveLoss(options.loss, "articleNetwork");
+  const hidden = resolveActivation(options.hidden ?? "sigmoid", "articleNetwork (hidden)");
+  const output = resolveActivation(options.output ?? (loss.name === "softmax-cross-entropy" ? "none" : "sigmoid"), "articleNetwork (output)");
   const random: RandomSource = options.numpySeed !== undefined ? new RandomState(options.numpySeed) : new SeededRandom(options.seed ?? DEFAULT_SEED);
   const nn = new NeuralNetwork({ loss, updateBias: options.updateBias ?? false });
   const last = ARTICLE_SIZES.length - 2;

@@ -2,12 +2,7 @@ import { Activation, ActivationLike, resolveActivation } from "./activation";
 import { vecMat } from "./linalg";
 import { Matrix, MatrixLike, VectorLike, assertFinite, isVector, toVector } from "./matrix";
 import { RandomSource, defaultRandom } from "./random";
-
-function assertSize(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`Layer: ${name} must be a positive integer, got ${value}`);
-  }
-}
+import { assertElementCount, describe, sizeArgument } from "./validate";
 
 /**
  * A fully connected layer, o = f(x W + b), with W of shape nInput x nNeurons.
@@ -42,29 +37,37 @@ export class Layer {
     bias?: VectorLike,
     random: RandomSource = defaultRandom(),
   ) {
-    assertSize(nInput, "nInput");
-    assertSize(nNeurons, "nNeurons");
+    // Every argument is checked before a single random number is drawn.
+    sizeArgument(nInput, "nInput", "Layer");
+    sizeArgument(nNeurons, "nNeurons", "Layer");
+    assertElementCount(nInput * nNeurons, `weights (nInput x nNeurons = ${nInput} x ${nNeurons})`, "Layer");
     this.nInput = nInput;
     this.nNeurons = nNeurons;
-    this.activation = resolveActivation(activation);
-
+    this.activation = resolveActivation(activation, "Layer");
+    let w: Matrix | undefined;
     if (weights !== undefined) {
-      const w = Matrix.from(weights, "Layer: weights");
+      w = Matrix.from(weights, "Layer: weights");
       if (w.rows !== nInput || w.cols !== nNeurons) {
         throw new Error(`Layer: weights must be nInput x nNeurons = ${nInput} x ${nNeurons}, got ${w.rows} x ${w.cols}`);
       }
-      this.weights = w.clone();
-    } else {
+    }
+    let b: Float64Array | undefined;
+    if (bias !== undefined) {
+      b = toVector(bias, "Layer: bias");
+      if (b.length !== nNeurons) throw new Error(`Layer: bias must have nNeurons = ${nNeurons} values, got ${b.length}`);
+    }
+    if ((w === undefined || b === undefined) && (random === null || typeof random !== "object" || typeof random.normal !== "function" || typeof random.random !== "function")) {
+      throw new Error(`Layer: random must be a RandomSource { random(), normal() } (e.g. new SeededRandom(1)), got ${describe(random)}`);
+    }
+
+    if (w !== undefined) this.weights = w.clone();
+    else {
       this.weights = new Matrix(nInput, nNeurons);
       const scale = Math.sqrt(1 / nNeurons);
       for (let k = 0; k < this.weights.data.length; k++) this.weights.data[k] = random.normal() * scale;
     }
-
-    if (bias !== undefined) {
-      const b = toVector(bias, "Layer: bias");
-      if (b.length !== nNeurons) throw new Error(`Layer: bias must have nNeurons = ${nNeurons} values, got ${b.length}`);
-      this.bias = b;
-    } else {
+    if (b !== undefined) this.bias = b;
+    else {
       this.bias = new Float64Array(nNeurons);
       for (let j = 0; j < nNeurons; j++) this.bias[j] = random.random() * 0.1;
     }

@@ -1,3 +1,5 @@
+import { describe } from "./validate";
+
 /**
  * A loss for ONE sample and the error signal it sends back into the output
  * layer. Following the article, `error` is the NEGATIVE gradient -dL/do:
@@ -75,17 +77,17 @@ export const builtinLosses: Readonly<Record<string, Loss>> = { mse, "softmax-cro
 export type LossName = "mse" | "softmax-cross-entropy";
 export type LossLike = LossName | Loss;
 
-export function resolveLoss(loss: LossLike | undefined): Loss {
+export function resolveLoss(loss: LossLike | undefined, where = "resolveLoss"): Loss {
   if (loss === undefined) return mse;
   if (typeof loss === "string") {
     const found = Object.prototype.hasOwnProperty.call(builtinLosses, loss) ? builtinLosses[loss] : undefined;
     if (!found) {
-      throw new Error(`loss must be one of ${Object.keys(builtinLosses).map((k) => `"${k}"`).join(", ")} or an object { name, value, outputError, probabilities }, got "${loss}"`);
+      throw new Error(`${where}: loss must be one of ${Object.keys(builtinLosses).map((k) => `"${k}"`).join(", ")} or an object { name, value, outputError, probabilities }, got ${describe(loss)}`);
     }
     return found;
   }
   if (typeof loss !== "object" || typeof loss.value !== "function" || typeof loss.outputError !== "function" || typeof loss.probabilities !== "function") {
-    throw new Error(`loss must be a name or an object { name, value(output, target), outputError(output, target, error), probabilities(output, out) }`);
+    throw new Error(`${where}: loss must be a name or an object { name, value(output, target), outputError(output, target, error), probabilities(output, out) }, got ${describe(loss)}`);
   }
   return loss;
 }

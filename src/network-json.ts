@@ -24,6 +24,7 @@ const LAYER_FIELDS = ["nInput", "nNeurons", "activation", "weights", "bias"] as 
  * names exist is for the caller to decide (custom ones are allowed).
  */
 export function parseNetworkJSON(json: unknown, where: string): NetworkJSON {
+  if (typeof where !== "string" || where === "") throw new Error(`parseNetworkJSON: where must be the name of the calling function, got ${describe(where)}`);
   const saved = exactFields(parseJSONText(json, where), NETWORK_FIELDS, "json", where);
   if (saved.format !== "backprop-moons/network") {
     throw new Error(`${where}: json.format must be "backprop-moons/network" (a network saved by toJSON), got ${describe(saved.format)}`);

@@ -7,6 +7,7 @@ import { Loss, LossLike, LossName, resolveLoss } from "./loss";
 import { Matrix, MatrixLike, VectorLike, isVector, toVector } from "./matrix";
 import { accuracy, assertLabels, meanSquaredError, oneHot } from "./metrics";
 import { type NetworkJSON, parseNetworkJSON } from "./network-json";
+import { describe, isList, optionsObject } from "./validate";
 
 export interface NetworkOptions {
   /** What backpropagation differentiates: the article's "mse" (default) or "softmax-cross-entropy", or your own. */
@@ -18,7 +19,6 @@ export interface NetworkOptions {
   updateBias?: boolean;
 }
 
-
 export interface TrainOptions {
   /** Record (and report) every this many epochs; the article uses 10. */
   recordEvery?: number;
@@ -28,9 +28,31 @@ export interface TrainOptions {
   onEpoch?: (epoch: number, maxEpochs: number) => void;
 }
 
+/** A learner may assign any object to `deltaRules`: check it before the first step, not in the middle of one. */
+function assertDeltaRules(rules: DeltaRules, where: string): void {
+  if (rules === null || typeof rules !== "object" || typeof rules.output !== "function" || typeof rules.hidden !== "function") {
+    throw new Error(`${where}: network.deltaRules must be { output: (layer, target, loss) => void, hidden: (layer, next) => void }, got ${rules === null ? "null" : typeof rules === "object" ? `{ ${Object.keys(rules).join(", ")} }` : typeof rules}`);
+  }
+}
+
+/**
+ * Far above any rate that trains (the article uses 0.01; 50 already diverges
+ * with ReLU), low enough that one step on sensible targets cannot overflow.
+ */
+const MAX_LEARNING_RATE = 1e6;
+/** A million epochs is about three hours of training here: more is surely a typo. */
+const MAX_EPOCHS = 1e6;
+
 function assertLearningRate(learningRate: number, where: string): void {
-  if (typeof learningRate !== "number" || !Number.isFinite(learningRate) || learningRate <= 0) {
-    throw new Error(`${where}: learningRate must be a finite number > 0, got ${learningRate}`);
+  if (typeof learningRate !== "number" || !Number.isFinite(learningRate) || learningRate <= 0 || learningRate > MAX_LEARNING_RATE) {
+    throw new Error(`${where}: learningRate must be a finite number in (0, ${MAX_LEARNING_RATE}], got ${describe(learningRate)}`);
+  }
+}
+
+/** Targets are one-hot rows (or class probabilities): every value in [0, 1]. */
+function assertTarget(target: Float64Array, where: string): void {
+  for (let k = 0; k < target.length; k++) {
+    if (!(target[k] >= 0 && target[k] <= 1)) throw new Error(`${where}: yOneHot must hold target values in [0, 1] (one-hot), found ${target[k]} at index ${k}`);
   }
 }
 
@@ -78,8 +100,12 @@ export class NeuralNetwork {
   private probabilities = new Float64Array(0);
 
   constructor(options: NetworkOptions = {}) {
-    this.loss = resolveLoss(options.loss);
-    this.updateBias = options.updateBias ?? false;
+    const checked = optionsObject<NetworkOptions>(options, ["loss", "updateBias"], "NeuralNetwork");
+    if (checked.updateBias !== undefined && typeof checked.updateBias !== "boolean") {
+      throw new Error(`NeuralNetwork: options.updateBias must be true or false, got ${describe(checked.updateBias)}`);
+    }
+    this.loss = resolveLoss(checked.loss, "NeuralNetwork");
+    this.updateBias = checked.updateBias ?? false;
   }
 
   get layers(): readonly Layer[] {
@@ -153,7 +179,9 @@ export class NeuralNetwork {
     if (target.length !== this.nOutputs) {
       throw new Error(`backpropagation: yOneHot must have nOutputs = ${this.nOutputs} values, got ${target.length}`);
     }
+    assertTarget(target, "backpropagation");
     assertLearningRate(learningRate, "backpropagation");
+    assertDeltaRules(this.deltaRules, "backpropagation");
     this.step(input, 0, target, learningRate);
   }
 
@@ -211,17 +239,24 @@ export class NeuralNetwork {
     const trainX = this.toInputMatrix(XTrain, "train: XTrain");
     const testX = this.toInputMatrix(XTest, "train: XTest");
     const nClasses = this.nOutputs;
+    if (!isList(yTrain)) throw new Error(`train: yTrain must be an array of class labels, got ${describe(yTrain)}`);
+    if (!isList(yTest)) throw new Error(`train: yTest must be an array of class labels, got ${describe(yTest)}`);
     if (yTrain.length !== trainX.rows) throw new Error(`train: yTrain must have one label per row of XTrain (${trainX.rows}), got ${yTrain.length}`);
     if (yTest.length !== testX.rows) throw new Error(`train: yTest must have one label per row of XTest (${testX.rows}), got ${yTest.length}`);
     assertLabels(yTrain, nClasses, "train: yTrain");
     assertLabels(yTest, nClasses, "train: yTest");
     assertLearningRate(learningRate, "train");
-    if (!Number.isInteger(maxEpochs) || maxEpochs < 0) {
-      throw new Error(`train: maxEpochs must be a non-negative integer, got ${maxEpochs}`);
+    assertDeltaRules(this.deltaRules, "train");
+    if (typeof maxEpochs !== "number" || !Number.isInteger(maxEpochs) || maxEpochs < 0 || maxEpochs > MAX_EPOCHS) {
+      throw new Error(`train: maxEpochs must be an integer in [0, ${MAX_EPOCHS}], got ${describe(maxEpochs)}`);
     }
-    const recordEvery = options.recordEvery ?? 10;
-    if (!Number.isInteger(recordEvery) || recordEvery < 1) {
-      throw new Error(`train: options.recordEvery must be a positive integer, got ${recordEvery}`);
+    const opts = optionsObject<TrainOptions>(options, ["recordEvery", "onRecord", "onEpoch"], "train");
+    const recordEvery = opts.recordEvery ?? 10;
+    if (typeof recordEvery !== "number" || !Number.isInteger(recordEvery) || recordEvery < 1) {
+      throw new Error(`train: options.recordEvery must be a positive integer, got ${describe(recordEvery)}`);
+    }
+    for (const hook of ["onRecord", "onEpoch"] as const) {
+      if (opts[hook] !== undefined && typeof opts[hook] !== "function") throw new Error(`train: options.${hook} must be a function, got ${describe(opts[hook])}`);
     }
 
     const targets = oneHot(yTrain, nClasses);
@@ -248,9 +283,9 @@ export class NeuralNetwork {
         history.add(record);
         this.saveWeights(checkpoint);
         checkpointEpoch = epoch;
-        options.onRecord?.(record);
+        opts.onRecord?.(record);
       }
-      options.onEpoch?.(epoch, maxEpochs);
+      opts.onEpoch?.(epoch, maxEpochs);
     }
     return history;
   }
@@ -284,18 +319,13 @@ export class NeuralNetwork {
     const saved = parseNetworkJSON(json, "NeuralNetwork.fromJSON");
     if (custom === null || typeof custom !== "object") throw new Error("NeuralNetwork.fromJSON: custom must be an object { activations?, loss? }");
     const byName = (name: string): ActivationLike => custom.activations?.find((a) => a.name === name) ?? (name as ActivationName);
-    const loss = custom.loss && custom.loss.name === saved.loss ? custom.loss : (saved.loss as LossName);
-    let network: NeuralNetwork;
-    try {
-      network = new NeuralNetwork({ loss, updateBias: saved.updateBias });
-    } catch (e) {
-      throw new Error(`NeuralNetwork.fromJSON: json.loss: ${(e as Error).message} (pass a custom loss of that name in the second argument)`);
-    }
+    const loss = custom.loss && custom.loss.name === saved.loss ? custom.loss : resolveLoss(saved.loss as LossName, "NeuralNetwork.fromJSON: json.loss (a custom loss is restored by passing it as custom.loss)");
+    const network = new NeuralNetwork({ loss, updateBias: saved.updateBias });
     saved.layers.forEach((l, index) => {
       try {
         network.addLayer(new Layer(l.nInput, l.nNeurons, byName(l.activation), l.weights, l.bias));
       } catch (e) {
-        throw new Error(`NeuralNetwork.fromJSON: layer ${index}: ${(e as Error).message}`);
+        throw new Error(`NeuralNetwork.fromJSON: json.layers[${index}]: ${(e as Error).message} (a custom activation is restored by passing it in custom.activations)`);
       }
     });
     return network;

@@ -16,24 +16,16 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { ActivationName } from "./activation";
 import type { HiddenDeltaRule } from "./delta-rules";
 import { ArticleNetworkOptions, articleData, articleNetwork } from "./experiment";
 import { EpochRecord } from "./history";
-import type { LossName } from "./loss";
 import { TrainingDivergedError } from "./network";
 import type { NetworkJSON } from "./network-json";
 
-/** One training run: the article's network and data, with these changes. */
-export interface SweepRun {
+/** One training run: the article's network (seed, activations, loss, bias updates as in articleNetwork) and data, with these changes. */
+export interface SweepRun extends ArticleNetworkOptions {
   /** A name for the run in progress lines and figures; default built from the settings. */
   label?: string;
-  seed?: number;
-  numpySeed?: number;
-  hidden?: ActivationName;
-  output?: ActivationName;
-  loss?: LossName;
-  updateBias?: boolean;
   /** Default 0.01, the article's. */
   learningRate?: number;
   /** Default 1000, the article's. */
@@ -160,15 +152,19 @@ export function runExperiment(run: SweepRun, index = 0, onEpoch?: (epoch: number
 
 /**
  * The worker script: the compiled sweep-worker.js next to this file when
- * running from build/, otherwise (a notebook kernel compiling src/*.ts in
- * memory) a small loader that compiles src/*.ts with the TypeScript package
- * as the worker requires them.
+ * running from build/; a runtime that loads TypeScript itself (Deno, where
+ * this file is an ES module without `require`) takes sweep-worker.ts as it
+ * is; otherwise (tslab compiling src/*.ts in memory) a small loader compiles
+ * src/*.ts with the TypeScript package as the worker requires them.
  */
 function workerSource(): { filename: string; eval: boolean } {
-  const js = join(__dirname, "sweep-worker.js");
+  // An ES module has no __dirname; the kernels start at the repository root.
+  const here = typeof __dirname === "string" ? __dirname : join(process.cwd(), "src");
+  const js = join(here, "sweep-worker.js");
   if (existsSync(js)) return { filename: js, eval: false };
-  const ts = join(__dirname, "sweep-worker.ts");
+  const ts = join(here, "sweep-worker.ts");
   if (!existsSync(ts)) throw new Error(`sweep: cannot find the worker script (${js} or ${ts})`);
+  if (typeof require !== "function") return { filename: ts, eval: false };
   const loader = `
     const { createRequire } = require("node:module");
     const fs = require("node:fs");

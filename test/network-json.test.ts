@@ -122,4 +122,5 @@ test("JSON syntax errors say where, with the text around it", () => {
   const broken = JSON.stringify(saved(), null, 2).replace('"loss": "mse",', '"loss": "mse",,');
   rejects(broken, /json is not valid JSON text: .* \(line 4, column \d+, near ".*mse\\",,.*"\)/);
   rejects("{'format': 1}", /json is not valid JSON text/);
+  assert.throws(() => parseNetworkJSON(saved(), undefined as never), /^Error: parseNetworkJSON: where must be the name of the calling function, got undefined$/);
 });

@@ -231,6 +231,15 @@ test("replaced rules are called as written, once per layer per step, and a wrong
   assert.deepEqual(Array.from(wrong.layers[0].weights.data), first, "zero deltas leave the first layer alone");
 });
 
+test("incomplete delta rules are rejected before any weight moves", () => {
+  const nn = build(article, 3);
+  const before = JSON.stringify(nn.toJSON());
+  nn.deltaRules = { hidden: hiddenLayerDelta } as unknown as typeof nn.deltaRules;
+  assert.throws(() => nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, 0.1, 1), /train: network\.deltaRules must be \{ output: .*got \{ hidden \}/);
+  assert.throws(() => nn.backpropagation([0, 0], [1, 0], 0.1), /backpropagation: network\.deltaRules must be/);
+  assert.equal(JSON.stringify(nn.toJSON()), before);
+});
+
 test("train equals backpropagation called sample by sample, for other activations, losses and bias updates", () => {
   const configs: Config[] = [
     { sizes: [2, 7, 9, 3, 2], activations: ["tanh", "relu", "tanh", "none"], loss: "softmax-cross-entropy", updateBias: true },
