@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Layer, NetworkJSON, NeuralNetwork, SeededRandom, parseNetworkJSON } from "../src/index";
+import { assertRejects } from "./assert-rejects";
 
 const WHERE = "NeuralNetwork.fromJSON";
 
@@ -21,12 +22,7 @@ function edited(edit: (json: Record<string, any>) => void): unknown {
 }
 
 function rejects(json: unknown, message: RegExp): void {
-  assert.throws(() => parseNetworkJSON(json, WHERE), (e: unknown) => {
-    assert.ok(e instanceof Error);
-    assert.match(e.message, /^NeuralNetwork\.fromJSON: /);
-    assert.match(e.message, message);
-    return true;
-  });
+  assertRejects(() => parseNetworkJSON(json, WHERE), WHERE, message);
 }
 
 test("parseNetworkJSON accepts exactly what toJSON writes, as an object or as text, and returns a copy", () => {

@@ -14,6 +14,7 @@ import {
   oneHot,
   setSeed,
 } from "../src/index";
+import { assertRejects } from "./assert-rejects";
 
 // --- TrainingHistory ---------------------------------------------------------------
 
@@ -25,12 +26,7 @@ function history(): TrainingHistory {
 }
 
 function rejectsHistory(json: unknown, message: RegExp): void {
-  assert.throws(() => TrainingHistory.fromJSON(json as string), (e: unknown) => {
-    assert.ok(e instanceof Error);
-    assert.match(e.message, /^TrainingHistory\.fromJSON: /);
-    assert.match(e.message, message);
-    return true;
-  });
+  assertRejects(() => TrainingHistory.fromJSON(json as string), "TrainingHistory.fromJSON", message);
 }
 
 test("TrainingHistory round-trips through toJSON, as text and as an object", () => {
