@@ -35,13 +35,14 @@ const NUMPY_EPOCHS = 4;
 /** How close C must be to TypeScript (final MSE, every recorded MSE) to count as "the same computation". */
 const AGREE_TOLERANCE = 1e-9;
 
-const USAGE = `usage: npm run bench -- [--runs N] [--epochs E] [--no-c] [--no-numpy] [--help]
+const USAGE = `usage: npm run bench -- [--runs N] [--epochs E] [--no-c] [--no-numpy] [--no-sweep] [--help]
   --runs N     rounds; each round runs every implementation once, interleaved; medians reported
                (positive integer; default ${DEFAULT_RUNS})
   --epochs E   epochs per run, E + 1 passes over the 1400 training samples like the article
                (non-negative integer; default ${DEFAULT_EPOCHS})
   --no-c       skip the C version (bench/train.c, needs cc)
   --no-numpy   skip the article's NumPy code (bench/numpy_train.py, needs python3 + numpy)
+  --no-sweep   skip timing sweep() on worker threads against one thread (bench/sweep-speedup.ts)
   --help       this text
 Writes output/bench.json.`;
 
@@ -170,7 +171,7 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const flags = parseFlags(argv, { runs: { type: "string" }, epochs: { type: "string" }, "no-c": { type: "boolean" }, "no-numpy": { type: "boolean" }, help: { type: "boolean" } }, "bench");
+  const flags = parseFlags(argv, { runs: { type: "string" }, epochs: { type: "string" }, "no-c": { type: "boolean" }, "no-numpy": { type: "boolean" }, "no-sweep": { type: "boolean" }, help: { type: "boolean" } }, "bench");
   const runs = intFlag(flags.runs, "runs", 1, DEFAULT_RUNS);
   const epochs = intFlag(flags.epochs, "epochs", 0, DEFAULT_EPOCHS);
 
@@ -313,6 +314,14 @@ function main(): void {
       }
     }
 
+    // --- sweep(): worker threads against one thread -------------------------------------------
+    let sweepResult: { runs: number; epochs: number; workers: number; rounds: number; sequential: number[]; parallel: number[]; speedup: number; sameResults: boolean } | undefined;
+    if (!flags["no-sweep"]) {
+      log("sweep(): sequential vs worker threads ...");
+      const what = "sweep speed-up";
+      sweepResult = lastJsonLine(run(process.execPath, [join(__dirname, "sweep-speedup.js"), "--rounds", String(runs)], what), what);
+    }
+
     const ratios = {
       typescriptOverC: perRoundRatio(tsResults),
       learnerRuleOverC: perRoundRatio(learnerResults),
@@ -350,6 +359,9 @@ function main(): void {
       const k = np.check!;
       out.push(`- NumPy vs TypeScript over the ${NUMPY_EPOCHS + 1}-pass run: agrees=${k.agrees}, max |dMSE| ${(k.mseMaxAbsDiff as number).toExponential(1)}; ${np.note}; peak RSS is the short run's (${numpyInfo!.python}, numpy ${numpyInfo!.numpy})`);
     }
+    if (sweepResult) {
+      out.push(`- sweep(): ${sweepResult.runs} trainings of ${sweepResult.epochs} epochs, one thread ${fmt(median(sweepResult.sequential), 2)} s, ${sweepResult.workers} worker threads ${fmt(median(sweepResult.parallel), 2)} s: ${sweepResult.speedup.toFixed(2)}x faster (median over ${sweepResult.rounds} alternating round(s)); same results: ${sweepResult.sameResults}`);
+    }
     out.push(`- Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.cc}, ${machine.platform}`);
     out.push("");
     out.push("| TypeScript predict() (trained net) | rows | median ms/call | us/row |");
@@ -363,7 +375,7 @@ function main(): void {
       config: { runs, epochs, passes, nTrain, steps, learningRate: LEARNING_RATE, recordEvery: RECORD_EVERY, architecture: ARCH, activation: "sigmoid", seed: 1 },
       flopsPerStep: { total: flops, breakdown, convention: "+,-,*,/ = 1 FLOP (multiply-add = 2), exp = 1, sigmoid = 3; history evaluation not counted" },
       machine,
-      results: { typescript: ts, typescriptLearnerRule: learner, deno: denoSummary, c, numpy: np },
+      results: { typescript: ts, typescriptLearnerRule: learner, deno: denoSummary, c, numpy: np, sweep: sweepResult ?? null },
       numpy: numpyInfo,
       ratios,
       predict,

@@ -9,13 +9,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { dirname } from "path";
 import type { Split } from "./data";
 import { DeltaRules, hiddenLayerDelta, outputLayerDelta } from "./delta-rules";
+import { articleNetwork } from "./experiment";
 import { EpochRecord, TrainingHistory, formatRecord } from "./history";
-import { Layer } from "./layer";
 import { Matrix } from "./matrix";
 import { NeuralNetwork, type TrainOptions } from "./network";
 import type { NetworkJSON } from "./network-json";
 import { formatDuration } from "./progress";
-import { setSeed } from "./random";
 
 /** Where notebook 04 saves its run and notebook 05 looks for it. */
 export const RUN_FILE = "output/run.json";
@@ -23,7 +22,8 @@ export const RUN_FILE = "output/run.json";
 export interface RunSettings {
   learningRate: number;
   epochs: number;
-  seed: number | string;
+  /** The seed of the initial weights (the project's default generator). */
+  seed: number;
   updateBias: boolean;
 }
 
@@ -213,13 +213,7 @@ export function compareWithLesson(run: Run): string {
 
 /** The lesson's 2-25-50-25-2 sigmoid network with the library's rules, initial weights from `settings.seed`. */
 export function lessonNetwork(settings: RunSettings = LESSON_SETTINGS): NeuralNetwork {
-  setSeed(settings.seed);
-  const network = new NeuralNetwork({ updateBias: settings.updateBias });
-  network.addLayer(new Layer(2, 25, "sigmoid"));
-  network.addLayer(new Layer(25, 50, "sigmoid"));
-  network.addLayer(new Layer(50, 25, "sigmoid"));
-  network.addLayer(new Layer(25, 2, "sigmoid"));
-  return network;
+  return articleNetwork({ seed: settings.seed, updateBias: settings.updateBias });
 }
 
 /**

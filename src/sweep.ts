@@ -205,35 +205,43 @@ export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {
     return results;
   }
 
+  // One worker per lane, each taking the next run as it finishes one, so a
+  // worker's start-up (and, in a notebook kernel, compiling src/) is paid once.
   const source = workerSource();
   let next = 0;
-  const startOne = (): Promise<void> | undefined => {
-    if (next >= runs.length) return undefined;
-    const index = next++;
-    const run = runs[index];
-    const label = runLabel(run);
-    return new Promise<void>((resolve, reject) => {
-      const worker = new Worker(source.filename, { eval: source.eval, workerData: { run, index } });
-      let done = false;
+  const lane = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(source.filename, { eval: source.eval });
+      let current = -1;
+      const fail = (why: string) => {
+        next = runs.length; // the other workers stop after their current run
+        void worker.terminate();
+        reject(new Error(`sweep: run ${current} (${runLabel(runs[current] ?? {})}) failed: ${why}`));
+      };
+      const startNext = () => {
+        if (next >= runs.length) {
+          current = -1;
+          void worker.terminate().then(() => resolve());
+          return;
+        }
+        current = next++;
+        worker.postMessage({ run: runs[current], index: current });
+      };
       worker.on("message", (message: WorkerMessage) => {
-        if (message.type === "progress") options.onProgress?.({ index, label, epoch: message.epoch, epochs: message.epochs });
+        if (message.type === "progress") options.onProgress?.({ index: current, label: runLabel(runs[current]), epoch: message.epoch, epochs: message.epochs });
         else if (message.type === "result") {
-          done = true;
           finish(message.result);
-        } else reject(new Error(`sweep: run ${index} (${label}) failed: ${message.message}`));
+          startNext();
+        } else fail(message.message);
       });
-      worker.on("error", (e) => reject(new Error(`sweep: run ${index} (${label}) failed: ${e.message}`)));
+      worker.on("error", (e) => fail(e.message));
       worker.on("exit", (code) => {
-        if (done) resolve(startOne() ?? Promise.resolve());
-        else reject(new Error(`sweep: the worker for run ${index} (${label}) stopped (exit code ${code}) before reporting`));
+        if (current !== -1) fail(`the worker stopped (exit code ${code}) before reporting`);
       });
-    }).then(() => undefined);
-  };
+      startNext();
+    });
   const lanes: Promise<void>[] = [];
-  for (let w = 0; w < workers; w++) {
-    const lane = startOne();
-    if (lane) lanes.push(lane);
-  }
+  for (let w = 0; w < Math.min(workers, runs.length); w++) lanes.push(lane());
   await Promise.all(lanes);
   return results;
 }

@@ -106,7 +106,7 @@ const numberOr = (valid: fc.Arbitrary<number>): fc.Arbitrary<unknown> => fc.oneo
 
 /**
  * maxEpochs for train: mostly 0..2, else anything except an integer above 3,
- * which train would accept and run (a long run is not a property to wait for).
+ * which train accepts (up to 1e6) and would run: a long run is not a property to wait for.
  */
 const epochsOr = numberOr(fc.integer({ min: 0, max: 2 })).filter((e) => !(typeof e === "number" && Number.isInteger(e) && e > 3));
 

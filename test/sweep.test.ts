@@ -81,6 +81,18 @@ test("bad runs are rejected up front, naming the run and the setting", async () 
   assert.throws(() => articleNetwork({ seed: 1, numpySeed: 1 }), /articleNetwork: give seed or numpySeed, not both/);
 });
 
+test("a rule that fails on the thread rejects the sweep, naming the run and why", async () => {
+  // Compiles, but uses a variable that exists only in the cell it was written in.
+  const outside = 0.5;
+  const usesOutside: HiddenDeltaRule = (layer, next) => {
+    for (let j = 0; j < layer.nNeurons; j++) layer.delta[j] = outside * next.delta[0];
+  };
+  await assert.rejects(
+    sweep([{ seed: 1, epochs: 1 }, { seed: 2, epochs: 1, hiddenRule: usesOutside.toString(), label: "uses a cell variable" }], { workers: 2 }),
+    /sweep: run 1 \(uses a cell variable\) failed: .*outside is not defined/,
+  );
+});
+
 const cli = join(repoRoot, "build", "scripts", "sweep.js");
 
 test("npm run sweep: one article line per run, a min/median/max summary and a strip plot", () => {

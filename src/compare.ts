@@ -1,0 +1,106 @@
+/**
+ * Comparing training runs, for notebook 07: runs trained by `sweep` on
+ * worker threads become histories again, a text board shows their progress
+ * (through any `{ update(text) }`, e.g. display.ts's liveText), and a few
+ * numbers summarise each run.
+ */
+import type { Figure } from "./figures";
+import { EpochRecord, TrainingHistory } from "./history";
+import { formatDuration, formatProgress } from "./progress";
+import { SweepOptions, SweepProgress, SweepResult, SweepRun, runLabel, sweep } from "./sweep";
+
+/** A finished run, as the comparisons use it. */
+export interface ComparedRun {
+  label: string;
+  history: TrainingHistory;
+  /** Test accuracy of the final network (the last record). */
+  finalAccuracy: number;
+  seconds: number;
+  /** The divergence message, if the loss stopped being finite. */
+  diverged?: string;
+}
+
+/** A history and its timing as a ComparedRun. */
+export function comparedRun(label: string, history: TrainingHistory, seconds: number, diverged?: string): ComparedRun {
+  return { label, history, finalAccuracy: history.last?.accuracy ?? NaN, seconds, ...(diverged === undefined ? {} : { diverged }) };
+}
+
+function fromSweepResult(result: SweepResult): ComparedRun {
+  return comparedRun(result.label, TrainingHistory.fromJSON({ records: result.records }), result.seconds, result.diverged);
+}
+
+const percent = (v: number): string => `${(100 * v).toFixed(2)}%`;
+
+/** The sweep's runs as text, one line each: a progress bar while it trains, its final record once done. */
+function board(labels: string[], progress: (SweepProgress | undefined)[], done: (SweepResult | undefined)[], elapsed: number): string {
+  const width = Math.max(...labels.map((l) => l.length));
+  const lines = labels.map((label, i) => {
+    const r = done[i];
+    if (r) return `${label.padEnd(width)}  done in ${formatDuration(r.seconds)}, ${r.diverged ? "DIVERGED" : `final test accuracy ${percent(r.final?.accuracy ?? NaN)}`}`;
+    const p = progress[i];
+    return `${label.padEnd(width)}  ${p ? formatProgress(p.epoch + 1, p.epochs + 1, elapsed) : "waiting for a free core"}`;
+  });
+  return `${lines.join("\n")}\n${done.filter(Boolean).length} of ${labels.length} runs done, ${formatDuration(elapsed)} so far`;
+}
+
+/**
+ * `sweep(runs)` (worker threads, one per core) with a progress board written
+ * to `out` a few times a second; resolves with the runs in the given order.
+ */
+export async function sweepWithProgress(runs: readonly SweepRun[], out: { update(text: string): void }, options: Pick<SweepOptions, "workers"> = {}): Promise<ComparedRun[]> {
+  const labels = runs.map(runLabel);
+  const progress: (SweepProgress | undefined)[] = runs.map(() => undefined);
+  const done: (SweepResult | undefined)[] = runs.map(() => undefined);
+  const start = Date.now();
+  let shownAt = 0;
+  const refresh = (force: boolean) => {
+    const now = Date.now();
+    if (!force && now - shownAt < 250) return;
+    shownAt = now;
+    out.update(board(labels, progress, done, (now - start) / 1000));
+  };
+  const results = await sweep(runs, {
+    ...options,
+    onProgress: (p) => {
+      progress[p.index] = p;
+      refresh(false);
+    },
+    onResult: (r) => {
+      done[r.index] = r;
+      refresh(true);
+    },
+  });
+  refresh(true);
+  return results.map(fromSweepResult);
+}
+
+/** The first recorded epoch whose test accuracy is above `threshold`, or "never". */
+export function escapeEpoch(history: TrainingHistory, threshold: number): number | "never" {
+  const record = history.records.find((r: EpochRecord) => r.accuracy > threshold);
+  return record ? record.epoch : "never";
+}
+
+/** One row of a comparison table. */
+export function summaryRow(run: ComparedRun, threshold: number): Record<string, string | number> {
+  return {
+    run: run.label,
+    "final accuracy": run.diverged ? "diverged" : percent(run.finalAccuracy),
+    "final MSE": +(run.history.last?.mse ?? NaN).toFixed(5),
+    "escape epoch": escapeEpoch(run.history, threshold),
+    seconds: +run.seconds.toFixed(1),
+  };
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error("median: values must be non-empty");
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Puts a figure's y axis on a log scale with plain tick labels (for MSE curves); returns the figure. */
+export function logScale(figure: Figure, tickvals: number[] = [0.02, 0.03, 0.05, 0.1, 0.2, 0.3]): Figure {
+  figure.layout.yaxis = { ...figure.layout.yaxis, type: "log", tickvals };
+  return figure;
+}
