@@ -5,7 +5,7 @@
 DATAFILE (written by bench/common.ts writeDataFile) holds the article's data and
 the TypeScript network's initial weights, so this computes the same thing as the
 TypeScript and C runs. The Layer / NeuralNetwork classes are the article's
-(section 6), arithmetic unchanged; train() is the article's loop minus the
+(section 6), arithmetic unchanged; train_timed() is the article's loop minus the
 print() calls, with the backpropagation passes and the every-RECORD_EVERY-epochs
 evaluation timed separately so the caller can scale a short run to 1000 epochs.
 Prints one JSON line.
@@ -23,28 +23,7 @@ import numpy as np
 
 # The article's Layer / NeuralNetwork, shared with the fixture generator.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "fixtures"))
-from article_numpy import Layer, NeuralNetwork  # noqa: E402
-
-
-# The article's train() minus its print() calls, timing the passes and the evaluations apart.
-def train(nn, X_train, X_test, y_train, y_test, learning_rate, max_epochs, record_every=10):
-    y_onehot = np.zeros((y_train.shape[0], 2))
-    y_onehot[np.arange(y_train.shape[0]), y_train] = 1
-    mses, accuracys, epochs, pass_secs, eval_secs = [], [], [], [], []
-    for i in range(max_epochs + 1):
-        t0 = time.perf_counter()
-        for j in range(len(X_train)):
-            nn.backpropagation(X_train[j], y_onehot[j], learning_rate)
-        t1 = time.perf_counter()
-        pass_secs.append(t1 - t0)
-        if i % record_every == 0:
-            mse = np.mean(np.square(y_onehot - nn.feed_forward(X_train)))
-            mses.append(float(mse))
-            accuracy = nn.accuracy(nn.predict(X_test), y_test.flatten())
-            accuracys.append(float(accuracy))
-            epochs.append(i)
-            eval_secs.append(time.perf_counter() - t1)
-    return {"epochs": epochs, "mse": mses, "accuracy": accuracys}, pass_secs, eval_secs
+from article_numpy import Layer, NeuralNetwork, train_timed  # noqa: E402
 
 
 # --- the benchmark harness ----------------------------------------------------
@@ -90,7 +69,7 @@ def main():
         nn.add_layer(Layer(n_in, n_out, 'sigmoid', weights=w.copy(), bias=b.copy()))
 
     t0 = time.perf_counter()
-    history, pass_secs, eval_secs = train(nn, X_train, X_test, y_train, y_test, learning_rate, epochs, record_every)
+    history, pass_secs, eval_secs = train_timed(nn, X_train, X_test, y_train, y_test, learning_rate, epochs, record_every)
     seconds = time.perf_counter() - t0
     checksum = 0.0
     for layer in nn._layers:

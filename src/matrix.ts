@@ -22,8 +22,12 @@ export class Matrix {
     this.data = data ?? new Float64Array(rows * cols);
   }
 
+  /**
+   * W[i][j]. Learners call this in their own delta rules, inside the hot
+   * loop: the check builds no message unless an index is out of range.
+   */
   get(i: number, j: number): number {
-    this.assertIndex(i, j, "Matrix.get");
+    if (!(i >= 0 && i < this.rows && j >= 0 && j < this.cols && Number.isInteger(i) && Number.isInteger(j))) this.assertIndex(i, j, "Matrix.get");
     return this.data[i * this.cols + j];
   }
 

@@ -152,15 +152,34 @@ export class NeuralNetwork {
     if (isVector(x)) {
       const v = toVector(x, "feedForward: x");
       this.assertWidth(v.length, "feedForward: x");
-      return this.forwardSample(v).slice();
+      return this.finiteForward("feedForward", () => this.forwardSample(v).slice());
     }
     const X = this.toInputMatrix(x, "feedForward: X");
-    return this.forwardBatch(X);
+    return this.finiteForward("feedForward", () => this.forwardBatch(X));
   }
 
   /** Same as `feedForward` on a batch: one row of outputs per row of X. */
   predict(X: MatrixLike): Matrix {
-    return this.forwardBatch(this.toInputMatrix(X, "predict: X"));
+    const checked = this.toInputMatrix(X, "predict: X");
+    return this.finiteForward("predict", () => this.forwardBatch(checked));
+  }
+
+  /**
+   * Runs a forward pass and checks its outputs are finite: a network with
+   * huge (finite) weights can overflow, and then says so instead of returning
+   * Infinity or NaN, with every layer's `lastActivation` as it was.
+   */
+  private finiteForward<T extends Float64Array | Matrix>(where: string, forward: () => T): T {
+    const saved = this._layers.map((l) => l.lastActivation.slice());
+    const out = forward();
+    const values: Float64Array = out instanceof Matrix ? out.data : (out as Float64Array);
+    for (let k = 0; k < values.length; k++) {
+      if (!Number.isFinite(values[k])) {
+        this._layers.forEach((l, i) => l.lastActivation.set(saved[i]));
+        throw new Error(`${where}: the network's output is ${values[k]}: a value overflowed on the way through the layers; the weights are too large (did training diverge?)`);
+      }
+    }
+    return out;
   }
 
   /** Fraction of rows of `predictions` whose argmax equals the label in `y`. */
@@ -279,7 +298,16 @@ export class NeuralNetwork {
           // (y - o)^2 of an infinite output is Infinity; anything with a NaN is NaN
           throw new TrainingDivergedError(epoch, Number.isNaN(overflowed) ? NaN : Infinity, learningRate, checkpointEpoch, history);
         }
-        const record = { epoch, mse: meanSquaredError(scores, targets), accuracy: accuracy(this.forwardBatch(testX), yTest) };
+        let mse: number;
+        try {
+          mse = meanSquaredError(scores, targets);
+        } catch (e) {
+          // Finite outputs so large that their squares overflow: diverged all the same.
+          if (!/overflow/.test((e as Error).message)) throw e;
+          this.restoreWeights(checkpoint);
+          throw new TrainingDivergedError(epoch, Infinity, learningRate, checkpointEpoch, history);
+        }
+        const record = { epoch, mse, accuracy: accuracy(this.forwardBatch(testX), yTest) };
         history.add(record);
         this.saveWeights(checkpoint);
         checkpointEpoch = epoch;
