@@ -8,16 +8,18 @@
  * For every notebook: Cell > Run All, wait until the kernel is idle; no
  * error output; every figure drawn. Then, where the notebook has them
  * (found by the markers below, not by cell numbers):
- *  - in the first notebook: a new cell that throws on its line 5 must
- *    report "at line 5 of the cell";
- *  - HIDDEN_RULE_MARKERS (06): the learner's hidden delta rule is broken
- *    (every hidden delta doubled) and re-run; its gradient-check report must
- *    say "wrong" for hidden layers 1-3 and "good" for the output layer 4.
+ *  - HIDDEN_RULE_MARKERS (first notebook with them, 06): the learner's
+ *    hidden delta rule is broken (every hidden delta doubled) and re-run; its
+ *    gradient-check report must say "wrong" for every hidden layer and "good"
+ *    for the output layer.
  * File > Save and Checkpoint; the saved file holds exactly one output
  * carrying plotly.js; the kernel is shut down; the page is reloaded; every
  * figure is drawn again from the saved outputs, without asking the kernel
  * for plotly.js. Then:
- *  - TRAIN_MARKER (04): Run All again, Kernel > Interrupt during training;
+ *  - in the first notebook: a new cell that throws on its line 5 must
+ *    report "at line 5 of the cell";
+ *  - TRAIN_MARKER (first notebook with it, 04): Run All again,
+ *    Kernel > Interrupt during training;
  *    the cell's error is one line naming the epoch; a cell run after it works.
  * Failures are screenshotted into <out>/. Exit code 1 on any failure.
  *
@@ -25,15 +27,15 @@
  */
 import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, createWriteStream, mkdirSync, rmSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "../scripts/chromium";
 import { numberFlag, parseCommandLine, repoRoot } from "../scripts/cli";
-import { PLOTLY_MIME, listNotebooks, plotlyCarriers, readNotebook } from "./notebook-runner";
+import { PLOTLY_MIME, cellSource, listNotebooks, plotlyCarriers, readNotebook } from "./notebook-runner";
 
 /** Markers the notebooks must keep for these checks (see the header). */
-export const TRAIN_MARKER = /\.train\(/; // 04: the cell that trains with liveProgress()
+export const TRAIN_MARKER = /\.train\(.*liveProgress\(/; // one line: a training with the live progress line (04)
 export const HIDDEN_RULE_MARKERS = { cell: /const myHiddenDelta\b/, line: /^(\s*)layer\.delta\[j\]\s*=.*;/m };
 const JUPYTER = process.env.JUPYTER ?? "/usr/bin/jupyter";
 
@@ -183,7 +185,13 @@ async function openNotebook(ctx: Ctx, name: string): Promise<Page> {
   return page;
 }
 
-async function checkNotebook(ctx: Ctx, file: string, first: boolean): Promise<NotebookReport> {
+/** Which checks run on a notebook besides the common ones. */
+interface Extra { errorLine: boolean; interrupt: boolean; brokenRule: boolean }
+
+/** A notebook's code cells, for finding markers. */
+const codeOf = (file: string): string[] => readNotebook(file).cells.filter((c) => c.cell_type === "code").map(cellSource);
+
+async function checkNotebook(ctx: Ctx, file: string, extra: Extra): Promise<NotebookReport> {
   const name = basename(file);
   const report: NotebookReport = { name, runAllSeconds: NaN, figures: 0, savedBytes: 0, carriers: 0, failures: [], notes: [] };
   const fail = async (page: Page | undefined, step: string, why: string): Promise<void> => {
@@ -191,7 +199,13 @@ async function checkNotebook(ctx: Ctx, file: string, first: boolean): Promise<No
     if (page) await page.screenshot({ path: join(ctx.out, `${name.replace(/\.ipynb$/, "")}-${step}.png`), fullPage: true }).catch(() => undefined);
   };
   const opened = Date.now();
-  const page = await openNotebook(ctx, name);
+  let page: Page;
+  try {
+    page = await openNotebook(ctx, name);
+  } catch (e) {
+    await fail(undefined, "open", (e as Error).message.split("\n")[0]);
+    return report;
+  }
   const steps: string[] = [`open ${((Date.now() - opened) / 1000).toFixed(1)} s`];
   let stepStart = Date.now();
   const step = (label: string): void => {
@@ -207,7 +221,7 @@ async function checkNotebook(ctx: Ctx, file: string, first: boolean): Promise<No
     report.runAllSeconds = (Date.now() - t0) / 1000;
     stepStart = Date.now();
     const training = /took (\d+(?:\.\d+)?)s/.exec((await page.evaluate(`document.body.innerText`)) as string);
-    if (TRAIN_MARKER.test(readFileSync(file, "utf8")) && training) report.trainingSeconds = Number(training[1]);
+    if (extra.interrupt && training) report.trainingSeconds = Number(training[1]);
     const errors = await errorOutputs(page);
     if (errors.length > 0) await fail(page, "run-all", `${errors.length} error output(s): ${errors.map((e) => e.slice(0, 300)).join(" | ")}`);
     const unrun = (await page.evaluate(`Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code" && c.get_text().trim() && typeof c.input_prompt_number !== "number").length`)) as number;
@@ -219,23 +233,14 @@ async function checkNotebook(ctx: Ctx, file: string, first: boolean): Promise<No
     }
 
     // Checks that need the state Run All left in the kernel.
-    const source = readFileSync(file, "utf8");
-    if (first) {
-      await checkErrorLine(page, fail);
-      step("error line");
-    }
-    if (HIDDEN_RULE_MARKERS.cell.test(source)) {
+    if (extra.brokenRule) {
       await checkBrokenRule(page, report, fail);
       step("broken rule");
     }
 
     // Save, shut the kernel down, reload: the saved outputs alone must draw every figure.
-    await page.evaluate(`void (window.savedOnce = new Promise((resolve) => Jupyter.notebook.events.one("notebook_saved.Notebook", () => resolve(true))))`);
-    await menu(page, "#filelink", "#save_checkpoint");
-    await page.evaluate(`window.savedOnce`);
-    const savedFile = join(ctx.work, name);
-    report.savedBytes = statSync(savedFile).size;
-    report.carriers = plotlyCarriers(readNotebook(savedFile));
+    report.carriers = await saveAndCountCarriers(ctx, page, name);
+    report.savedBytes = statSync(join(ctx.work, name)).size;
     if (report.figures > 0 && report.carriers !== 1) await fail(page, "save", `the saved notebook has ${report.carriers} outputs carrying plotly.js, expected exactly 1`);
     step("save");
     await shutDownKernel(ctx.port, ctx.token, name);
@@ -249,7 +254,19 @@ async function checkNotebook(ctx: Ctx, file: string, first: boolean): Promise<No
     if (fetches > 0) await fail(page, "reload", `the page asked the kernel for plotly.js ${fetches} time(s) although the saved outputs carry it`);
     step("shutdown + reload + figures");
 
-    if (TRAIN_MARKER.test(source)) {
+    // After the reload: the classic Notebook 6.4.12 signs a saved notebook before nbformat adds the id of
+    // a newly inserted cell, so a notebook saved with a new cell reopens untrusted (its figures then say
+    // "trust the notebook"). Learners meet this too; here the new cells come after the save.
+    if (extra.errorLine) {
+      await waitForKernel(page, 240_000);
+      if (report.figures > 0) {
+        await checkFetch(ctx, page, report, fail);
+        step("plotly.js on demand");
+      }
+      await checkErrorLine(page, fail);
+      step("error line");
+    }
+    if (extra.interrupt) {
       await waitForKernel(page, 240_000);
       await checkInterrupt(page, report, fail);
       step("interrupt");
@@ -264,6 +281,39 @@ async function checkNotebook(ctx: Ctx, file: string, first: boolean): Promise<No
 }
 
 type Fail = (page: Page | undefined, step: string, why: string) => Promise<void>;
+
+/** Saves (File > Save and Checkpoint) and returns how many outputs of the saved file carry plotly.js. */
+async function saveAndCountCarriers(ctx: Ctx, page: Page, name: string): Promise<number> {
+  await page.evaluate(`void (window.savedOnce = new Promise((resolve) => Jupyter.notebook.events.one("notebook_saved.Notebook", () => resolve(true))))`);
+  await menu(page, "#filelink", "#save_checkpoint");
+  await page.evaluate(`window.savedOnce`);
+  return plotlyCarriers(readNotebook(join(ctx.work, name)));
+}
+
+/**
+ * A page without plotly.js while the kernel thinks it sent it: Run All, clear
+ * every output, save, reload (the kernel keeps running), run one figure cell.
+ * The page must ask the kernel for plotly.js once, draw, and on the next save
+ * put plotly.js into the figure's output.
+ */
+async function checkFetch(ctx: Ctx, page: Page, report: NotebookReport, fail: Fail): Promise<void> {
+  await menu(page, "#celllink", "#run_all_cells");
+  await page.waitForTimeout(500);
+  await waitForIdle(page, 10 * 60_000);
+  await page.evaluate(`Jupyter.notebook.clear_all_output()`);
+  await saveAndCountCarriers(ctx, page, report.name);
+  await page.reload({ waitUntil: "load" });
+  await waitForKernel(page);
+  const index = await findCell(page, /\bshow\(/);
+  await page.evaluate(`Jupyter.notebook.get_cell(${index}).execute()`);
+  await waitForIdle(page, 120_000);
+  const drawn = await figuresOnPage(page, 60_000);
+  const fetches = (await page.evaluate(`window.backpropMoonsFetches || 0`)) as number;
+  const carriers = await saveAndCountCarriers(ctx, page, report.name);
+  if (fetches !== 1 || drawn.containers === 0 || drawn.drawn !== drawn.containers || carriers !== 1) {
+    await fail(page, "plotly-on-demand", `asked the kernel ${fetches} time(s) (1 expected), ${drawn.drawn}/${drawn.containers} drawn, ${carriers} carrier(s) saved (1 expected)`);
+  } else report.notes.push("a page without plotly.js fetched it once from the kernel, drew, and saved it with the figure");
+}
 
 /** A runtime error in a new cell reports the cell's own line and source. */
 async function checkErrorLine(page: Page, fail: Fail): Promise<void> {
@@ -302,9 +352,11 @@ async function checkBrokenRule(page: Page, report: NotebookReport, fail: Fail): 
   const broken = code.replace(HIDDEN_RULE_MARKERS.line, `${m[0]} layer.delta[j] *= 2; // broken on purpose`);
   const { text, errors } = await runCell(page, index, broken, { insert: false });
   const verdicts = new Map(Array.from(text.matchAll(/^\s*(\d+)\s+\d+x\d+\s+.*?\s(good|acceptable|suspicious|wrong)\s*$/gm), (v) => [Number(v[1]), v[2]]));
-  const expected = new Map([[1, "wrong"], [2, "wrong"], [3, "wrong"], [4, "good"]]);
-  if (errors.length > 0 || [...expected].some(([layer, verdict]) => verdicts.get(layer) !== verdict)) {
-    await fail(page, "broken-rule", `expected layers 1-3 wrong and 4 good, got ${JSON.stringify([...verdicts])}${errors.length ? `; errors: ${errors.join(" | ")}` : ""}`);
+  // The hidden rule feeds every layer but the output layer: those must be wrong, the output layer good.
+  const output = Math.max(...verdicts.keys());
+  const right = verdicts.size >= 2 && [...verdicts].every(([layer, verdict]) => verdict === (layer === output ? "good" : "wrong"));
+  if (errors.length > 0 || !right) {
+    await fail(page, "broken-rule", `expected every hidden layer wrong and the output layer good, got ${JSON.stringify([...verdicts])}${errors.length ? `; errors: ${errors.join(" | ")}` : ""}`);
   } else report.notes.push(`broken hidden rule: layers ${[...verdicts].map(([l, v]) => `${l} ${v}`).join(", ")}`);
 }
 
@@ -334,11 +386,19 @@ async function main(): Promise<void> {
   try {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(90_000); // generous: CI machines are often shared
+    context.setDefaultNavigationTimeout(120_000);
     // Offline: the page may talk to the local Notebook server only.
     await context.route("**/*", (route) => (new URL(route.request().url()).hostname === "127.0.0.1" ? route.continue() : route.abort("blockedbyclient")));
     const ctx: Ctx = { browser, context, port, token, work, out };
+    // The interrupt and the broken rule go to the first notebook with the marker (04 and 06 today).
+    const withTraining = notebooks.find((nb) => codeOf(nb).some((c) => c.split("\n").some((line) => TRAIN_MARKER.test(line))));
+    const withRule = notebooks.find((nb) => codeOf(nb).some((c) => HIDDEN_RULE_MARKERS.cell.test(c) && HIDDEN_RULE_MARKERS.line.test(c)));
+    if (positionals.length === 0 && (!withTraining || !withRule)) {
+      throw new Error(`no notebook has ${!withTraining ? `a line matching ${TRAIN_MARKER}` : `a cell matching ${HIDDEN_RULE_MARKERS.cell} with a line ${HIDDEN_RULE_MARKERS.line}`} (see the markers in jupyter/ui-test.ts)`);
+    }
     for (const [i, nb] of notebooks.entries()) {
-      const report = await checkNotebook(ctx, nb, i === 0);
+      const report = await checkNotebook(ctx, nb, { errorLine: i === 0, interrupt: nb === withTraining, brokenRule: nb === withRule });
       reports.push(report);
       const status = report.failures.length === 0 ? "ok" : "FAILED";
       console.log(
