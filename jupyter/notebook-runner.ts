@@ -16,7 +16,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { format, inspect, parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { repoRoot } from "../scripts/cli";
-import { beforeCell, kernelState } from "../src/display";
+import { PLOTLY_CARRIER, beforeCell, kernelState } from "../src/display";
 import { captureReports, describeFailure, recordJs, reportsText } from "./cell-errors";
 
 export const notebooksDir = join(repoRoot, "notebooks");
@@ -61,6 +61,14 @@ export function figureOutputs(nb: Notebook): Extract<Output, { output_type: "dis
     for (const out of cell.outputs ?? []) if (out.output_type === "display_data" && out.data && PLOTLY_MIME in out.data) found.push(out);
   }
   return found;
+}
+
+/** How many outputs carry plotly.js (src/display.ts sends it with one figure). */
+export function plotlyCarriers(nb: Notebook): number {
+  return figureOutputs(nb).filter((out) => {
+    const html = out.data["text/html"];
+    return (Array.isArray(html) ? html.join("") : String(html ?? "")).startsWith(`<script ${PLOTLY_CARRIER}>`);
+  }).length;
 }
 
 /** notebooks/*.ipynb, or those matching `names` (a path, a file name, or a prefix such as "03"). */

@@ -116,6 +116,34 @@ const errorSenders = new WeakMap<object, (fields: ErrorFields) => void>(); // pu
 let executorReports: { take(): Reports } | undefined;
 let executorJs: { js(): string | undefined; reset(): void } | undefined;
 
+/** Runs `before` on every execute_request as the server receives it, then tslab's handling. */
+function onRequest(tslabDist: string, before: (server: ServerLike, msg: ZmqMessageLike) => void): void {
+  const server = serverProto(tslabDist);
+  const original = server.handleExecute;
+  server.handleExecute = function (sock, msg) {
+    before(this, msg);
+    return original.call(this, sock, msg);
+  };
+}
+
+/** Runs (and awaits) `before` just before each queued cell runs; a patch applied later runs its `before` first. */
+function beforeEachCell(tslabDist: string, before: (req: object, handler: HandlerLike) => unknown): void {
+  const handler = handlerProto(tslabDist);
+  const original = handler.handleExecuteImpl;
+  handler.handleExecuteImpl = async function (req, ...rest) {
+    await before(req, this);
+    return original.call(this, req, ...rest);
+  };
+}
+
+/** Publishes a message of `type` on iopub, as part of the reply to `msg`. */
+function publish(server: ServerLike, msg: ZmqMessageLike, type: string, content: unknown): void {
+  const m = msg.createReply();
+  m.header.msg_type = type;
+  m.content = content;
+  m.signAndSend(server.connInfo.key, server.iopub);
+}
+
 // ------------------------------------------------------------------ the patches
 
 export const PATCHES: Patch[] = [
@@ -184,39 +212,11 @@ export const PATCHES: Patch[] = [
       "(nbclient, JupyterLab's console) show none. Fix: publish it just before the cell runs.",
     internals: [internal.serverHandleExecute, internal.handlerExecuteImpl],
     apply(tslabDist) {
-      const server = serverProto(tslabDist);
-      const handler = handlerProto(tslabDist);
-      const origServerExecute = server.handleExecute;
-      server.handleExecute = function (sock, msg) {
-        inputSenders.set(msg.content, (count) => {
-          const m = msg.createReply();
-          m.header.msg_type = "execute_input";
-          m.content = { code: msg.content.code, execution_count: count };
-          m.signAndSend(this.connInfo.key, this.iopub);
-        });
-        return origServerExecute.call(this, sock, msg);
-      };
-      const origImpl = handler.handleExecuteImpl;
-      handler.handleExecuteImpl = function (req, ...rest) {
-        inputSenders.get(req)?.(this.execCount + 1); // tslab increments execCount first thing in the original
-        return origImpl.call(this, req, ...rest);
-      };
-    },
-  },
-  {
-    name: "previous-cell-reports-first",
-    defect:
-      "tslab 1.0.22 starts the next queued cell in a microtask, before the previous cell's execute_reply and idle " +
-      "status leave: during Run All a finished cell stays at In [*] while a long cell after it runs. Fix: one turn of " +
-      "the event loop before each cell.",
-    internals: [internal.handlerExecuteImpl],
-    apply(tslabDist) {
-      const handler = handlerProto(tslabDist);
-      const origImpl = handler.handleExecuteImpl;
-      handler.handleExecuteImpl = async function (req, ...rest) {
-        await new Promise((r) => setImmediate(r));
-        return origImpl.call(this, req, ...rest);
-      };
+      onRequest(tslabDist, (server, msg) =>
+        inputSenders.set(msg.content, (count) => publish(server, msg, "execute_input", { code: msg.content.code, execution_count: count })),
+      );
+      // tslab increments execCount first thing in the original.
+      beforeEachCell(tslabDist, (req, handler) => inputSenders.get(req)?.(handler.execCount + 1));
     },
   },
   {
@@ -227,21 +227,23 @@ export const PATCHES: Patch[] = [
       "carrying plotly.js is replaced or gone (beforeCell). Fix: pass them on before each cell.",
     internals: [internal.serverHandleExecute, internal.handlerExecuteImpl],
     apply(tslabDist) {
-      const server = serverProto(tslabDist);
-      const handler = handlerProto(tslabDist);
-      const origServerExecute = server.handleExecute;
-      server.handleExecute = function (sock, msg) {
+      onRequest(tslabDist, (_server, msg) => {
         const meta = msg.metadata ?? {};
         const deleted = Array.isArray(meta.deletedCells) ? meta.deletedCells.filter((id): id is string => typeof id === "string") : [];
         cellIds.set(msg.content, { cellId: typeof meta.cellId === "string" ? meta.cellId : undefined, deletedCells: deleted });
-        return origServerExecute.call(this, sock, msg);
-      };
-      const origImpl = handler.handleExecuteImpl;
-      handler.handleExecuteImpl = function (req, ...rest) {
-        const ids = cellIds.get(req);
-        beforeCell(ids?.cellId, ids?.deletedCells);
-        return origImpl.call(this, req, ...rest);
-      };
+      });
+      beforeEachCell(tslabDist, (req) => beforeCell(cellIds.get(req)?.cellId, cellIds.get(req)?.deletedCells));
+    },
+  },
+  {
+    name: "previous-cell-reports-first",
+    defect:
+      "tslab 1.0.22 starts the next queued cell in a microtask, before the previous cell's execute_reply and idle " +
+      "status leave: during Run All a finished cell stays at In [*] while a long cell after it runs. Fix: one turn of " +
+      "the event loop before each cell.",
+    internals: [internal.handlerExecuteImpl],
+    apply(tslabDist) {
+      beforeEachCell(tslabDist, () => new Promise((r) => setImmediate(r)));
     },
   },
   {
@@ -264,17 +266,7 @@ export const PATCHES: Patch[] = [
         executorJs = recorder;
         return origCreate.call(this, root, recorder.convs, capture.console);
       };
-      const server = serverProto(tslabDist);
-      const origServerExecute = server.handleExecute;
-      server.handleExecute = function (sock, msg) {
-        errorSenders.set(msg.content, (fields) => {
-          const m = msg.createReply();
-          m.header.msg_type = "error";
-          m.content = fields;
-          m.signAndSend(this.connInfo.key, this.iopub);
-        });
-        return origServerExecute.call(this, sock, msg);
-      };
+      onRequest(tslabDist, (server, msg) => errorSenders.set(msg.content, (fields) => publish(server, msg, "error", fields)));
       const handler = handlerProto(tslabDist);
       const origHandle = handler.handleExecute;
       handler.handleExecute = async function (req, writeStream, writeDisplayData) {

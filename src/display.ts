@@ -128,8 +128,8 @@ export function beforeCell(cellId?: string, deletedCells: readonly string[] = []
   state.training = undefined;
 }
 
-/** The attribute that marks the one <script> carrying plotly.js in a notebook. */
-const CARRIER = "data-backprop-moons-plotly";
+/** The attribute that marks the one <script> carrying plotly.js in a notebook: a carrier output starts with `<script ${PLOTLY_CARRIER}>`. */
+export const PLOTLY_CARRIER = "data-backprop-moons-plotly";
 /** The MIME type of plotly.js sent to a page that asked for it (never shown, never saved). */
 const PLOTLY_JS_MIME = "application/x-backprop-moons-plotly-js";
 
@@ -151,7 +151,7 @@ const FETCH_CODE = 'import { sendPlotlyToPage } from "./src/display";\nsendPlotl
  *    page that connects.
  * The marker is split in the code so that this helper never looks like a carrier.
  */
-const PAGE_HELPER = `<script>(function(){var w=window,MARK="${CARRIER.slice(0, 8)}"+"${CARRIER.slice(8)}";
+const PAGE_HELPER = `<script>(function(){var w=window,MARK="${PLOTLY_CARRIER.slice(0, 8)}"+"${PLOTLY_CARRIER.slice(8)}";
 if(!w.backpropMoonsPlotlySource){var s=document.querySelectorAll("script["+MARK+"]");if(s.length)w.backpropMoonsPlotlySource=s[s.length-1].textContent;}
 var nb=w.Jupyter&&w.Jupyter.notebook;if(!nb||!nb.events||w.backpropMoonsHelper)return;w.backpropMoonsHelper=true;w.backpropMoonsFetches=0;
 nb.events.on("before_save.Notebook",function(){var src=w.backpropMoonsPlotlySource,first=null,carried=false;if(!src)return;
@@ -179,7 +179,7 @@ export function show(figure: Figure): void {
   const title = figure.layout.title;
   const name = typeof title === "string" ? title : title?.text ?? "figure";
   const state = kernelState();
-  const carrier = state.plotlySent ? "" : `<script ${CARRIER}>${plotlyScript()}</script>\n`;
+  const carrier = state.plotlySent ? "" : `<script ${PLOTLY_CARRIER}>${plotlyScript()}</script>\n`;
   displayBundle({
     "application/vnd.plotly.v1+json": { data: figure.data, layout: figure.layout, ...(figure.config ? { config: figure.config } : {}), ...(figure.frames ? { frames: figure.frames } : {}) },
     "text/html": carrier + PAGE_HELPER + figureDiv(figure),

@@ -46,9 +46,9 @@ const NOTE_STYLE = "font:13px sans-serif;color:#777;margin:0;padding:0.5em 1em";
  * that cannot be drawn leaves one line of text and no gap. The script waits
  * for plotly.js, which may come with a figure further down the page (about
  * 10 s, or as long as the page says it is fetching plotly.js:
- * `window.backpropMoonsPlotlyPending`; a page may offer
- * `window.backpropMoonsNeedPlotly()` to fetch it, see src/display.ts), then
- * replaces its message. Frames, if any, are added for animations.
+ * `window.backpropMoonsPlotlyPending`; after 1.5 s it calls
+ * `window.backpropMoonsNeedPlotly()` if the page offers it, see
+ * src/display.ts), then replaces its message. Frames, if any, are added for animations.
  */
 export function figureDiv(figure: Figure, id = `plot-${Date.now().toString(36)}-${nextId++}`): string {
   const height = typeof figure.layout.height === "number" ? `${figure.layout.height}px` : "450px";
@@ -57,9 +57,9 @@ export function figureDiv(figure: Figure, id = `plot-${Date.now().toString(36)}-
     `<p style="${NOTE_STYLE}">${escapeHtml(NOT_DRAWN)}</p></div>`,
     `<script>(function(){var f=${scriptJson(figure)};var el=document.getElementById(${scriptJson(id)});var w=window,tries=0;`,
     `function say(text){var p=document.createElement("p");p.style.cssText=${scriptJson(NOTE_STYLE)};p.textContent=text;el.replaceChildren(p);}`,
-    `function draw(){if(!w.Plotly){if(tries===0&&typeof w.backpropMoonsNeedPlotly==="function"){w.backpropMoonsNeedPlotly();}`,
-    `if(++tries===2&&w.backpropMoonsPlotlyPending){say(${scriptJson(FETCHING)});}`,
-    `if(tries<100||w.backpropMoonsPlotlyPending){setTimeout(draw,100);}else{say(${scriptJson(NO_PLOTLY)});}return;}`,
+    // Ask for plotly.js only after 1.5 s: a carrier further down a page that is still loading comes first.
+    `function draw(){if(!w.Plotly){if(tries===15&&typeof w.backpropMoonsNeedPlotly==="function"){w.backpropMoonsNeedPlotly();if(w.backpropMoonsPlotlyPending){say(${scriptJson(FETCHING)});}}`,
+    `if(++tries<100||w.backpropMoonsPlotlyPending){setTimeout(draw,100);}else{say(${scriptJson(NO_PLOTLY)});}return;}`,
     `el.replaceChildren();el.style.height=${scriptJson(height)};`,
     `w.Plotly.newPlot(el,f.data,f.layout,Object.assign({responsive:true},f.config||{})).then(function(){if(f.frames){return w.Plotly.addFrames(el,f.frames);}});}`,
     `draw();})();</script>`,

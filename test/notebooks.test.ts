@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { basename } from "node:path";
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../jupyter/install-kernel";
-import { PLOTLY_MIME, cellSource, figureOutputs, formatFailure, listNotebooks, readNotebook, runNotebook } from "../jupyter/notebook-runner";
+import { PLOTLY_MIME, cellSource, figureOutputs, formatFailure, listNotebooks, plotlyCarriers, readNotebook, runNotebook } from "../jupyter/notebook-runner";
 
 const notebooks = listNotebooks();
 
@@ -41,6 +41,7 @@ for (const notebook of notebooks) {
     if (figures.length > 0) {
       // The notebook's HTML draws offline: plotly.js travels with its first figure.
       assert.match(String(figures[0].data["text/html"]), /plotly\.js v\d/, "the first figure's HTML inlines plotly.js");
+      assert.equal(plotlyCarriers(executed), 1, "exactly one output carries plotly.js");
     }
   });
 }
@@ -54,5 +55,8 @@ for (const notebook of notebooks.filter((n) => !/07-/.test(basename(n)))) {
   test(`notebook ${basename(notebook)} survives running every cell twice`, { timeout: 30 * 60_000 }, async () => {
     const result = await runNotebook(notebook, { repeatCells: true, outDir: "output/notebooks-repeated" });
     assert.ok(result.ok, `\n${formatFailure(result)}`);
+    // The cell carrying plotly.js ran twice: its second output must carry it again (the runner sends cell ids, as nbclient does).
+    const executed = readNotebook(result.output);
+    if (figureOutputs(executed).length > 0) assert.equal(plotlyCarriers(executed), 1, "exactly one output carries plotly.js after every cell ran twice");
   });
 }
