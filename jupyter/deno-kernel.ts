@@ -10,7 +10,7 @@
  *    cells import "./src/index" relative to the kernel's working directory
  *    (as on tslab), and Deno finds the project's deno.json there.
  * 2. Its IOPub channel goes through this process, which holds back each
- *    "idle" status until the cell's outputs have stopped arriving. Deno 2.9
+ *    "idle" status until the cell's outputs have stopped arriving. Deno
  *    queues a cell's console output and displays on another task and sends
  *    "idle" 5 ms after the reply, whether or not they are out; Jupyter
  *    frontends and nbconvert take "idle" as the end of the cell's outputs and
@@ -22,8 +22,9 @@
  *    and stderr streams to receive and flush the content").
  *
  * Everything else (shell, control, stdin, heartbeat) goes straight to Deno.
- * Interrupt: Deno 2.9 has none (it logs "Interrupt request currently not
- * supported"); the SIGINT Jupyter sends ends the kernel and Jupyter restarts it.
+ * Interrupt: Deno's kernel handles none (its source: "Interrupt request
+ * currently not supported"); measured with 2.9.6, the SIGINT Jupyter sends
+ * ends it, and Jupyter starts a fresh kernel.
  */
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
