@@ -16,7 +16,10 @@
  * carrying plotly.js; the kernel is shut down; the page is reloaded; every
  * figure is drawn again from the saved outputs, without asking the kernel
  * for plotly.js. Then:
- *  - in the first notebook: a new cell that throws on its line 5 must
+ *  - in the first notebook: Run All, clear every output, save, reload (the
+ *    kernel keeps running, so it will not resend plotly.js), run a figure
+ *    cell: the page must fetch plotly.js from the kernel once, draw, and
+ *    save it with the figure; then a new cell that throws on its line 5 must
  *    report "at line 5 of the cell";
  *  - TRAIN_MARKER (first notebook with it, 04): Run All again,
  *    Kernel > Interrupt during training;
