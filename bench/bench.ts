@@ -58,6 +58,8 @@ interface RunResult {
   passes: number;
   nTrain: number;
   seconds: number;
+  /** CPU time (user + system) of the training: less sensitive than wall time to other load. */
+  cpuSeconds?: number;
   maxRssKB: number;
   initialChecksum?: number;
   finalChecksum: number;
@@ -281,8 +283,11 @@ function main(): void {
       };
     }
     /** Median over rounds of (this run's time / the same round's C time). */
-    const perRoundRatio = (rs: RunResult[]): number | null =>
-      c.status === "ok" && cResults.length === rs.length ? median(rs.map((r, k) => r.seconds / cResults[k].seconds)) : null;
+    const perRoundRatio = (rs: RunResult[], cpu = false): number | null => {
+      if (c.status !== "ok" || cResults.length !== rs.length) return null;
+      const ratios = rs.map((r, k) => (cpu ? (r.cpuSeconds ?? NaN) / (cResults[k].cpuSeconds ?? NaN) : r.seconds / cResults[k].seconds));
+      return ratios.every(Number.isFinite) ? median(ratios) : null;
+    };
 
     // --- NumPy (the article's code): short run scaled to the full run -----------------------
     let np: Summary;
@@ -325,6 +330,8 @@ function main(): void {
     const ratios = {
       typescriptOverC: perRoundRatio(tsResults),
       learnerRuleOverC: perRoundRatio(learnerResults),
+      typescriptOverCCpu: perRoundRatio(tsResults, true),
+      learnerRuleOverCCpu: perRoundRatio(learnerResults, true),
       numpyOverTypescript: np.status === "ok" ? np.seconds! / ts.seconds! : null,
       denoOverNode: denoResults.length === runs ? median(denoResults.map((r, k) => r.seconds / tsResults[k].seconds)) : null,
     };
@@ -347,6 +354,7 @@ function main(): void {
     out.push("");
     const x = (v: number | null): string => (v === null ? "n/a" : v.toFixed(2) + "x");
     out.push(`- Time ratios (median over rounds of the same round's ratio): TypeScript / C ${x(ratios.typescriptOverC)}; learner-written rule / C ${x(ratios.learnerRuleOverC)}; NumPy / TypeScript ${x(ratios.numpyOverTypescript)}`);
+    out.push(`- CPU-time ratios (user + system time of each training, the same way; steadier than wall time when other programs load the machine): TypeScript / C ${x(ratios.typescriptOverCCpu)}; learner-written rule / C ${x(ratios.learnerRuleOverCCpu)}`);
     out.push(`- The learner-written rule gives the library's bits: ${learner.check!.sameBitsAsLibrary}`);
     if (deno) out.push(`- Deno / Node (median over rounds of the same round's ratio): ${x(ratios.denoOverNode)}; same history as Node within ${AGREE_TOLERANCE}: ${denoSummary.check!.agrees}, bit-identical: ${denoSummary.check!.bitIdenticalToNode}`);
     out.push(`- ${flops} FLOPs per step (${Object.entries(breakdown).map(([k, v]) => `${k} ${v}`).join(", ")}; exp = 1 FLOP, sigmoid = 3; see bench/common.ts). Times include the history evaluation every ${RECORD_EVERY} epochs, which is not counted in the FLOPs.`);

@@ -1,0 +1,48 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { TrainingHistory, articleData, articleNetwork } from "../src/index";
+import { comparedRun, escapeEpoch, logScale, median, summaryRow, sweepWithProgress } from "../src/compare";
+
+const history = TrainingHistory.fromJSON({
+  records: [
+    { epoch: 0, mse: 0.25, accuracy: 0.5 },
+    { epoch: 10, mse: 0.1, accuracy: 0.89 },
+    { epoch: 20, mse: 0.05, accuracy: 0.95 },
+  ],
+});
+
+test("escapeEpoch is the first record strictly above the threshold, or never", () => {
+  assert.equal(escapeEpoch(history, 0.93), 20);
+  assert.equal(escapeEpoch(history, 0.95), "never");
+});
+
+test("summaryRow and comparedRun report the last record", () => {
+  const run = comparedRun("a run", history, 1.234);
+  assert.equal(run.finalAccuracy, 0.95);
+  assert.deepEqual(summaryRow(run, 0.93), { run: "a run", "final accuracy": "95.00%", "final MSE": 0.05, "escape epoch": 20, seconds: 1.2 });
+  assert.equal(summaryRow(comparedRun("x", history, 1, "diverged"), 0.93)["final accuracy"], "diverged");
+});
+
+test("median of odd and even counts; an empty list is refused", () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.throws(() => median([]), /median: values must be non-empty/);
+});
+
+test("logScale puts the y axis on a log scale and keeps its title", () => {
+  const figure = logScale({ data: [], layout: { yaxis: { title: { text: "MSE" } } } });
+  assert.equal(figure.layout.yaxis?.type, "log");
+  assert.deepEqual((figure.layout.yaxis?.title as { text: string }).text, "MSE");
+});
+
+test("sweepWithProgress returns the runs in order, equal to training them here, and ends with a board of final lines", async () => {
+  const texts: string[] = [];
+  const runs = await sweepWithProgress([{ seed: 2, epochs: 3, label: "two" }, { seed: 1, epochs: 3 }], { update: (t) => texts.push(t) }, { workers: 0 });
+  assert.deepEqual(runs.map((r) => r.label), ["two", "seed 1"]);
+  const { split } = articleData();
+  const here = articleNetwork({ seed: 2 }).train(split.XTrain, split.XTest, split.yTrain, split.yTest, 0.01, 3);
+  assert.deepEqual(runs[0].history.records, here.records);
+  const last = texts[texts.length - 1];
+  assert.match(last, /two\s+done in .*final test accuracy \d+\.\d\d%/);
+  assert.match(last, /2 of 2 runs done/);
+});
