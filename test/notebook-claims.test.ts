@@ -88,3 +88,17 @@ test("04 and 05: the measured numbers their exercises and 'Try it' lists quote (
   assert.equal(first95(withBias.train(XTrain, XTest, yTrain, yTest, 0.01, 300)), 250); // 04 exercise 2, 05 "Try it"
   assert.equal(first95(lessonNetwork().train(XTrain, XTest, yTrain, yTest, 0.1, 110)), 100); // 05 "Try it", 06 section 5d
 });
+
+test("06: the doubled output error first reaches 95% at epoch 80 (lr 0.1, seed 1), the library's rule at epoch 100", () => {
+  const doubledError: OutputDeltaRule = (layer, y) => {
+    const o = layer.lastActivation;
+    for (let k = 0; k < layer.nNeurons; k++) {
+      layer.error[k] = 2 * (y[k] - o[k]);
+      layer.delta[k] = layer.error[k] * layer.activation.derivative(o[k]);
+    }
+  };
+  const nn = lessonNetwork();
+  nn.deltaRules.output = doubledError;
+  const first95 = nn.train(XTrain, XTest, yTrain, yTest, 0.1, 100).records.find((r) => r.accuracy >= 0.95)?.epoch;
+  assert.equal(first95, 80);
+});
