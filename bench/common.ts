@@ -95,9 +95,4 @@ export function writeDataFile(path: string, split: Split, nn: NeuralNetwork): vo
   writeFileSync(path, "# backprop-moons bench data v1 (see bench/common.ts writeDataFile)\n" + parts.join("\n") + "\n");
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+export { median } from "../src/compare";

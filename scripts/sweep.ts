@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ActivationName, LossName, SweepRun, formatDuration, formatProgress, formatRecord, standaloneHtml, stripFigure, sweep } from "../src/index";
+import { median } from "../src/compare";
 import { UsageError, integerList, intFlag, parseFlags, positiveFlag, runCli } from "./cli";
 
 const USAGE = `Usage: npm run sweep -- [options]
@@ -25,12 +26,6 @@ worker threads (one per core), and summarises the final test accuracies.
   --help                this text`;
 
 const ACTIVATIONS = ["sigmoid", "tanh", "relu", "none"];
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 async function main(): Promise<number> {
   const flags = parseFlags(process.argv.slice(2), {
