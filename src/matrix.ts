@@ -27,7 +27,8 @@ export class Matrix {
    * loop: the check builds no message unless an index is out of range.
    */
   get(i: number, j: number): number {
-    if (!(i >= 0 && i < this.rows && j >= 0 && j < this.cols && Number.isInteger(i) && Number.isInteger(j))) this.assertIndex(i, j, "Matrix.get");
+    // (x >>> 0) === x: x is an integer in [0, 2^32), one comparison instead of three
+    if (!((i >>> 0) === i && i < this.rows && (j >>> 0) === j && j < this.cols)) this.assertIndex(i, j, "Matrix.get");
     return this.data[i * this.cols + j];
   }
 
