@@ -164,7 +164,11 @@ async function main(): Promise<void> {
       process.exit(code ?? (signal ? 1 : 0));
     });
   });
-  for await (const frames of sub) holder.receive(frames);
+  // Copies: a message may wait (held "idle", or queued behind a send) while
+  // later ones arrive, and a CI run once saw nbclient reject a relayed
+  // message's signature ("Invalid Signature"); own bytes rule out zeromq
+  // reusing a received frame's memory under it.
+  for await (const frames of sub) holder.receive(frames.map((f) => Buffer.from(f)));
 }
 
 if (require.main === module) {
