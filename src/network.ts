@@ -292,21 +292,13 @@ export class NeuralNetwork {
       }
       if (epoch % recordEvery === 0 || epoch === maxEpochs) {
         const scores = this.probabilitiesOf(trainX);
-        const overflowed = scores.data.find((v) => !Number.isFinite(v));
-        if (overflowed !== undefined) {
+        // Diverged: an output is NaN, infinite, or so large that (y - o)^2 summed over the set overflows.
+        const blownUp = scores.data.find((v) => !(Math.abs(v) < 1e150));
+        if (blownUp !== undefined) {
           this.restoreWeights(checkpoint);
-          // (y - o)^2 of an infinite output is Infinity; anything with a NaN is NaN
-          throw new TrainingDivergedError(epoch, Number.isNaN(overflowed) ? NaN : Infinity, learningRate, checkpointEpoch, history);
+          throw new TrainingDivergedError(epoch, Number.isNaN(blownUp) ? NaN : Infinity, learningRate, checkpointEpoch, history);
         }
-        let mse: number;
-        try {
-          mse = meanSquaredError(scores, targets);
-        } catch (e) {
-          // Finite outputs so large that their squares overflow: diverged all the same.
-          if (!/overflow/.test((e as Error).message)) throw e;
-          this.restoreWeights(checkpoint);
-          throw new TrainingDivergedError(epoch, Infinity, learningRate, checkpointEpoch, history);
-        }
+        const mse = meanSquaredError(scores, targets);
         const record = { epoch, mse, accuracy: accuracy(this.forwardBatch(testX), yTest) };
         history.add(record);
         this.saveWeights(checkpoint);
