@@ -8,8 +8,9 @@ import type { HiddenDeltaRule } from "../src/index";
 
 export const learnerHiddenDelta: HiddenDeltaRule = (layer, next) => {
   for (let j = 0; j < layer.nNeurons; j++) {
+    const Wj = next.weights.row(j); // row j of the NEXT layer's W: W_j0, W_j1, ...
     let sum = 0;
-    for (let k = 0; k < next.nNeurons; k++) sum += next.weights.get(j, k) * next.delta[k]; // error_j = sum_k W_jk delta_k
+    for (let k = 0; k < next.nNeurons; k++) sum += Wj[k] * next.delta[k]; // error_j = sum_k W_jk delta_k
     layer.error[j] = sum;
     layer.delta[j] = sum * layer.activation.derivative(layer.lastActivation[j]); // delta_j = error_j * f'(o_j)
   }

@@ -7,6 +7,8 @@ import { assertElementCount, describe, isList } from "./validate";
  */
 export class Matrix {
   readonly data: Float64Array;
+  /** The views `row` hands out, made on first use (see `row`). */
+  private rowViews: (Float64Array | undefined)[] | undefined = undefined;
 
   constructor(readonly rows: number, readonly cols: number, data?: Float64Array) {
     if (!isCount(rows) || !isCount(cols)) {
@@ -28,7 +30,10 @@ export class Matrix {
    */
   get(i: number, j: number): number {
     // (x >>> 0) === x: x is an integer in [0, 2^32), one comparison instead of three
-    if (!((i >>> 0) === i && i < this.rows && (j >>> 0) === j && j < this.cols)) this.assertIndex(i, j, "Matrix.get");
+    // (the typeof tests come first because >>> throws on a Symbol; they cost nothing once the JIT has seen numbers)
+    if (!(typeof i === "number" && typeof j === "number" && (i >>> 0) === i && i < this.rows && (j >>> 0) === j && j < this.cols)) {
+      this.assertIndex(i, j, "Matrix.get");
+    }
     return this.data[i * this.cols + j];
   }
 
@@ -38,10 +43,18 @@ export class Matrix {
     this.data[i * this.cols + j] = value;
   }
 
-  /** Row i as a view (no copy). */
+  /**
+   * Row i as a view (no copy): writing to it writes to the matrix. The view
+   * is made once per row and kept, so a delta rule can take `W.row(j)` for
+   * every j of every sample without allocating. Reading `Wj[k]` from a kept
+   * row in the inner loop is about twice as fast as `W.get(j, k)`, which
+   * re-reads the matrix's fields and checks both indices at every call
+   * (README, "Speed").
+   */
   row(i: number): Float64Array {
-    this.assertRow(i, "Matrix.row: i");
-    return this.data.subarray(i * this.cols, (i + 1) * this.cols);
+    if (!(typeof i === "number" && (i >>> 0) === i && i < this.rows)) this.assertRow(i, "Matrix.row: i"); // as in get
+    const views = (this.rowViews ??= []); // filled as rows are asked for (a matrix may have 0 columns and 2^50 rows)
+    return (views[i] ??= this.rowView(i));
   }
 
   get shape(): [number, number] {
@@ -50,7 +63,7 @@ export class Matrix {
 
   toArray(): number[][] {
     const out: number[][] = [];
-    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));
+    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.rowView(i)));
     return out;
   }
 
@@ -65,7 +78,7 @@ export class Matrix {
     }
     for (let k = 0; k < indices.length; k++) this.assertRow(indices[k], `Matrix.selectRows: indices[${k}]`);
     const out = new Matrix(indices.length, this.cols);
-    for (let k = 0; k < indices.length; k++) out.data.set(this.row(indices[k]), k * this.cols);
+    for (let k = 0; k < indices.length; k++) out.data.set(this.rowView(indices[k]), k * this.cols);
     return out;
   }
 
@@ -104,6 +117,11 @@ export class Matrix {
       }
     }
     return m;
+  }
+
+  /** A fresh view of row i (not kept: for one-off copies of many rows). */
+  private rowView(i: number): Float64Array {
+    return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
 
   private assertIndex(i: number, j: number, where: string): void {

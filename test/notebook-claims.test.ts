@@ -71,8 +71,9 @@ test("06: the folded solutions pass the gradient check (tanh good, ReLU acceptab
 test("04 and 05: the measured numbers their exercises and 'Try it' lists quote (seed 1)", () => {
   const forgotDerivative: HiddenDeltaRule = (layer, next) => {
     for (let j = 0; j < layer.nNeurons; j++) {
+      const Wj = next.weights.row(j);
       let sum = 0;
-      for (let k = 0; k < next.nNeurons; k++) sum += next.weights.get(j, k) * next.delta[k];
+      for (let k = 0; k < next.nNeurons; k++) sum += Wj[k] * next.delta[k];
       layer.error[j] = sum;
       layer.delta[j] = sum;
     }

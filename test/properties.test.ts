@@ -344,7 +344,9 @@ test("Matrix: construction and access give checked values or a named rejection",
       if (m) return;
       const matrix = new Matrix(rows as number, cols as number);
       returnsOrNamesArgument("Matrix.set", ["i", "j", "value"], () => matrix.set(i as number, i as number, value as number), () => assert.equal(matrix.get(i as number, i as number), value));
-      returnsOrNamesArgument("Matrix.row", ["i"], () => matrix.row(i as number), (row) => assert.ok(row.length === cols));
+      returnsOrNamesArgument("Matrix.get", ["i", "j"], () => matrix.get(i as number, 0), (v) => assert.equal(v, matrix.data[(i as number) * (cols as number)]));
+      returnsOrNamesArgument("Matrix.get", ["i", "j"], () => matrix.get(0, i as number), (v) => assert.equal(v, matrix.data[i as number]));
+      returnsOrNamesArgument("Matrix.row", ["i"], () => matrix.row(i as number), (row) => assert.ok(row.length === cols && row === matrix.row(i as number)));
       returnsOrNamesArgument("Matrix.selectRows", ["indices"], () => matrix.selectRows([i as number, 0]), (out) => assertMatrix(out, 2, cols as number));
     }),
   );

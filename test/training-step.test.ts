@@ -31,6 +31,7 @@ import {
 import { addOuter, matVec, vecMat } from "../src/linalg";
 import { learnerHiddenDelta } from "../bench/learner-rule";
 import { repoRoot } from "./helpers";
+import { cellSource, readNotebook } from "../jupyter/notebook-runner";
 
 const { X, y } = makeMoons();
 const split = trainTestSplit(X, y);
@@ -132,6 +133,16 @@ function handTrained(nn: NeuralNetwork, epochs: number, lr: number): NeuralNetwo
   }
   return nn;
 }
+
+test("the benchmark's learner-written rule is notebook 06's myHiddenDelta as committed (the bench times what learners start from)", () => {
+  const code = (text: string) => text.replace(/\/\/.*$/gm, "").replace(/\s+/g, ""); // comments and spacing aside
+  const cells = readNotebook(join(repoRoot, "notebooks", "06-derivations.ipynb")).cells.map(cellSource);
+  const cell = cells.find((s) => s.includes("const myHiddenDelta"));
+  assert.ok(cell, "06 has a cell defining myHiddenDelta");
+  const body = /const myHiddenDelta: HiddenDeltaRule = (\(layer, next\) => \{[\s\S]*?\n\});/.exec(cell);
+  assert.ok(body, "myHiddenDelta is an arrow function (layer, next) => { ... } closed on its own line");
+  assert.equal(code(learnerHiddenDelta.toString()), code(body[1]));
+});
 
 test("an edit in a cell that shows only after the first samples reaches train (no probe, no silent fast path)", () => {
   const lr = 0.5;
