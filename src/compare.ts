@@ -7,7 +7,7 @@
 import type { Figure } from "./figures";
 import { EpochRecord, TrainingHistory } from "./history";
 import { formatDuration, formatProgress } from "./progress";
-import { SweepOptions, SweepProgress, SweepResult, SweepRun, runLabel, sweep } from "./sweep";
+import { SweepOptions, SweepProgress, SweepResult, SweepRun, checkRuns, runLabel, sweep } from "./sweep";
 
 /** A finished run, as the comparisons use it. */
 export interface ComparedRun {
@@ -43,23 +43,38 @@ function board(labels: string[], progress: (SweepProgress | undefined)[], done: 
   return `${lines.join("\n")}\n${done.filter(Boolean).length} of ${labels.length} runs done, ${formatDuration(elapsed)} so far`;
 }
 
+/** A sweep that is training in the background (see `startSweep`). */
+export interface RunningSweep {
+  /**
+   * Waits for every run, writing the progress board to `out` from now on,
+   * and resolves with the runs in the order given to `startSweep`. Can be
+   * awaited again (by a later cell): it then resolves at once.
+   */
+  finished(out: { update(text: string): void }): Promise<ComparedRun[]>;
+}
+
 /**
- * `sweep(runs)` (worker threads, one per core) with a progress board written
- * to `out` a few times a second; resolves with the runs in the given order.
+ * Starts `sweep(runs)` (worker threads, one per core) and returns at once,
+ * so this thread can do something else meanwhile: notebook 07 trains its
+ * baseline while the workers train every other run. The runs are checked
+ * now (a bad setting throws here); a failure during training is reported
+ * where `finished` is awaited.
  */
-export async function sweepWithProgress(runs: readonly SweepRun[], out: { update(text: string): void }, options: Pick<SweepOptions, "workers"> = {}): Promise<ComparedRun[]> {
+export function startSweep(runs: readonly SweepRun[], options: Pick<SweepOptions, "workers"> = {}): RunningSweep {
+  checkRuns(runs, "startSweep");
   const labels = runs.map(runLabel);
   const progress: (SweepProgress | undefined)[] = runs.map(() => undefined);
   const done: (SweepResult | undefined)[] = runs.map(() => undefined);
   const start = Date.now();
+  let out: { update(text: string): void } | undefined;
   let shownAt = 0;
   const refresh = (force: boolean) => {
     const now = Date.now();
-    if (!force && now - shownAt < 250) return;
+    if (out === undefined || (!force && now - shownAt < 250)) return;
     shownAt = now;
     out.update(board(labels, progress, done, (now - start) / 1000));
   };
-  const results = await sweep(runs, {
+  const training = sweep(runs, {
     ...options,
     onProgress: (p) => {
       progress[p.index] = p;
@@ -70,8 +85,24 @@ export async function sweepWithProgress(runs: readonly SweepRun[], out: { update
       refresh(true);
     },
   });
-  refresh(true);
-  return results.map(fromSweepResult);
+  training.catch(() => undefined); // not an unhandled rejection while other cells run: `finished` reports it
+  return {
+    async finished(display) {
+      out = display;
+      refresh(true);
+      const results = await training;
+      refresh(true);
+      return results.map(fromSweepResult);
+    },
+  };
+}
+
+/**
+ * `sweep(runs)` (worker threads, one per core) with a progress board written
+ * to `out` a few times a second; resolves with the runs in the given order.
+ */
+export function sweepWithProgress(runs: readonly SweepRun[], out: { update(text: string): void }, options: Pick<SweepOptions, "workers"> = {}): Promise<ComparedRun[]> {
+  return startSweep(runs, options).finished(out);
 }
 
 /** The first recorded epoch whose test accuracy is above `threshold`, or "never". */

@@ -1,23 +1,30 @@
 /**
- * A sweep worker: runs `runExperiment` on each run the main thread sends,
- * posting progress a few times a second and then the result. Started by
- * sweep.ts, which ends it when no run is left.
+ * A sweep worker: takes the next run from the counter it shares with the
+ * other workers (see sweep.ts), trains it with `runExperiment`, posting
+ * progress a few times a second and then the result, and stops when no run
+ * is left. It never waits for the main thread.
  */
-import { parentPort } from "node:worker_threads";
-import { SweepRun, runExperiment } from "./sweep";
+import { parentPort, workerData } from "node:worker_threads";
+import { SweepWorkerData, WorkerMessage, runExperiment } from "./sweep";
 
 const port = parentPort!;
-port.on("message", ({ run, index }: { run: SweepRun; index: number }) => {
+const post = (message: WorkerMessage) => port.postMessage(message);
+const { runs, next } = workerData as SweepWorkerData;
+
+for (let index = Atomics.add(next, 0, 1); index < runs.length; index = Atomics.add(next, 0, 1)) {
+  post({ type: "start", index });
   let last = 0;
   try {
-    const result = runExperiment(run, index, (epoch, epochs) => {
+    const result = runExperiment(runs[index], index, (epoch, epochs) => {
       const now = Date.now();
       if (now - last < 200 && epoch !== epochs) return;
       last = now;
-      port.postMessage({ type: "progress", epoch, epochs });
+      post({ type: "progress", index, epoch, epochs });
     });
-    port.postMessage({ type: "result", result });
+    post({ type: "result", result });
   } catch (e) {
-    port.postMessage({ type: "error", message: e instanceof Error ? e.message : String(e) });
+    Atomics.store(next, 0, runs.length); // the other workers stop after their current run
+    post({ type: "error", index, message: e instanceof Error ? e.message : String(e) });
+    break;
   }
-});
+}

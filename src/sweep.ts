@@ -43,6 +43,8 @@ export interface SweepResult {
   records: EpochRecord[];
   /** The last record (for a diverged run: the last finite one, if any). */
   final: EpochRecord | undefined;
+  /** When this run's training began (Date.now(), ms): runs overlap on the workers, and with whatever this thread does meanwhile. */
+  startedAt: number;
   /** Wall-clock seconds of this run's training. */
   seconds: number;
   network: NetworkJSON;
@@ -147,7 +149,7 @@ export function runExperiment(run: SweepRun, index = 0, onEpoch?: (epoch: number
     diverged = e.message;
   }
   const seconds = (Date.now() - t0) / 1000;
-  return { index, run, label: runLabel(run), records, final: records[records.length - 1], seconds, network: nn.toJSON(), diverged };
+  return { index, run, label: runLabel(run), records, final: records[records.length - 1], startedAt: t0, seconds, network: nn.toJSON(), diverged };
 }
 
 /**
@@ -177,7 +179,24 @@ function workerSource(): { filename: string; eval: boolean } {
   return { filename: loader, eval: true };
 }
 
-type WorkerMessage = { type: "progress"; epoch: number; epochs: number } | { type: "result"; result: SweepResult } | { type: "error"; message: string };
+/** What sweep() gives each worker: every run, and the shared counter that hands them out. */
+export interface SweepWorkerData {
+  runs: readonly SweepRun[];
+  /** next[0]: the index of the next run to take (Atomics.add), shared by all workers. */
+  next: Int32Array;
+}
+
+export type WorkerMessage =
+  | { type: "start"; index: number }
+  | { type: "progress"; index: number; epoch: number; epochs: number }
+  | { type: "result"; result: SweepResult }
+  | { type: "error"; index: number; message: string };
+
+/** Throws, naming the run and the setting, if any run is not a valid description; trains nothing. */
+export function checkRuns(runs: readonly SweepRun[], where: string): void {
+  if (!Array.isArray(runs) || runs.length === 0) throw new Error(`${where}: runs must be a non-empty array of runs like [{ seed: 1 }, { seed: 2 }]`);
+  runs.forEach((run, i) => checkRun(run, `${where}: runs[${i}]`));
+}
 
 /**
  * Trains every run, `options.workers` at a time on worker threads (default:
@@ -185,8 +204,7 @@ type WorkerMessage = { type: "progress"; epoch: number; epochs: number } | { typ
  * Results equal `runs.map(runExperiment)` bit for bit.
  */
 export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {}): Promise<SweepResult[]> {
-  if (!Array.isArray(runs) || runs.length === 0) throw new Error("sweep: runs must be a non-empty array of runs like [{ seed: 1 }, { seed: 2 }]");
-  runs.forEach((run, i) => checkRun(run, `sweep: runs[${i}]`));
+  checkRuns(runs, "sweep");
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   const workers = options.workers ?? Math.min(cores, runs.length);
   if (!Number.isInteger(workers) || workers < 0) throw new Error(`sweep: options.workers must be a non-negative integer, got ${workers}`);
@@ -205,43 +223,49 @@ export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {
     return results;
   }
 
-  // One worker per lane, each taking the next run as it finishes one, so a
-  // worker's start-up (and, in a notebook kernel, compiling src/) is paid once.
+  // One worker per lane, each taking run after run from a counter they
+  // share, so a worker's start-up (and, in a notebook kernel, compiling src/)
+  // is paid once, and a worker goes on to its next run without waiting for
+  // this thread, which may be busy (notebook 07 trains its baseline here
+  // while the workers train the other runs).
   const source = workerSource();
-  let next = 0;
-  const lane = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const worker = new Worker(source.filename, { eval: source.eval });
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const workerData: SweepWorkerData = { runs, next };
+  const pool: Worker[] = [];
+  await new Promise<void>((resolve, reject) => {
+    let running = 0;
+    let failed = false;
+    const fail = (index: number, why: string) => {
+      if (failed) return;
+      failed = true;
+      Atomics.store(next, 0, runs.length); // no worker takes another run
+      for (const w of pool) void w.terminate();
+      const what = index >= 0 ? `run ${index} (${runLabel(runs[index])})` : "a worker, before taking a run,";
+      reject(new Error(`sweep: ${what} failed: ${why}`));
+    };
+    for (let w = 0; w < Math.min(workers, runs.length); w++) {
+      const worker = new Worker(source.filename, { eval: source.eval, workerData });
+      pool.push(worker);
+      running++;
       let current = -1;
-      const fail = (why: string) => {
-        next = runs.length; // the other workers stop after their current run
-        void worker.terminate();
-        reject(new Error(`sweep: run ${current} (${runLabel(runs[current] ?? {})}) failed: ${why}`));
-      };
-      const startNext = () => {
-        if (next >= runs.length) {
-          current = -1;
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        current = next++;
-        worker.postMessage({ run: runs[current], index: current });
-      };
       worker.on("message", (message: WorkerMessage) => {
-        if (message.type === "progress") options.onProgress?.({ index: current, label: runLabel(runs[current]), epoch: message.epoch, epochs: message.epochs });
-        else if (message.type === "result") {
+        if (failed) return;
+        if (message.type === "start") current = message.index;
+        else if (message.type === "progress") {
+          options.onProgress?.({ index: message.index, label: runLabel(runs[message.index]), epoch: message.epoch, epochs: message.epochs });
+        } else if (message.type === "result") {
+          current = -1;
           finish(message.result);
-          startNext();
-        } else fail(message.message);
+        } else fail(message.index, message.message);
       });
-      worker.on("error", (e) => fail(e.message));
+      worker.on("error", (e) => fail(current, e.message));
       worker.on("exit", (code) => {
-        if (current !== -1) fail(`the worker stopped (exit code ${code}) before reporting`);
+        if (current !== -1) fail(current, `the worker stopped (exit code ${code}) before reporting`);
+        if (--running === 0 && !failed) resolve();
       });
-      startNext();
-    });
-  const lanes: Promise<void>[] = [];
-  for (let w = 0; w < Math.min(workers, runs.length); w++) lanes.push(lane());
-  await Promise.all(lanes);
+    }
+  });
+  const missing = results.findIndex((r) => r === undefined);
+  if (missing !== -1) throw new Error(`sweep: run ${missing} (${runLabel(runs[missing])}) never reported a result`);
   return results;
 }

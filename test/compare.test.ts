@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TrainingHistory, articleData, articleNetwork } from "../src/index";
-import { comparedRun, escapeEpoch, logScale, median, summaryRow, sweepWithProgress } from "../src/compare";
+import { comparedRun, escapeEpoch, logScale, median, startSweep, summaryRow, sweepWithProgress } from "../src/compare";
 
 const history = TrainingHistory.fromJSON({
   records: [
@@ -45,4 +45,21 @@ test("sweepWithProgress returns the runs in order, equal to training them here, 
   const last = texts[texts.length - 1];
   assert.match(last, /two\s+done in .*final test accuracy \d+\.\d\d%/);
   assert.match(last, /2 of 2 runs done/);
+});
+
+test("startSweep returns at once, shows nothing until finished(out) is awaited, and reports a failure only there", async () => {
+  assert.throws(() => startSweep([{ seed: 1, epochs: -1 }]), /startSweep: runs\[0\]\.epochs must be an integer >= 0/);
+  const running = startSweep([{ seed: 2, epochs: 2, label: "two" }, { seed: 3, epochs: 2 }], { workers: 1 });
+  const early: string[] = [];
+  await new Promise((resolve) => setTimeout(resolve, 300)); // progress arrives meanwhile, with no display to write to
+  const runs = await running.finished({ update: (t) => early.push(t) });
+  assert.deepEqual(runs.map((r) => r.label), ["two", "seed 3"]);
+  assert.match(early[early.length - 1], /2 of 2 runs done/);
+  const again: string[] = [];
+  assert.deepEqual((await running.finished({ update: (t) => again.push(t) })).map((r) => r.finalAccuracy), runs.map((r) => r.finalAccuracy));
+  assert.match(again[again.length - 1], /2 of 2 runs done/, "a later cell awaiting it again gets the board at once");
+
+  const failing = startSweep([{ seed: 1, epochs: 1, hiddenRule: '() => { throw new Error("not yet"); }', label: "mine" }], { workers: 1 });
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // it fails meanwhile: no unhandled rejection (the test runner would report one)
+  await assert.rejects(failing.finished({ update: () => undefined }), /sweep: run 0 \(mine\) failed: not yet/);
 });

@@ -15,8 +15,9 @@ import { maxRelDiff, readFixture, repoRoot } from "./helpers";
 /** A wrong rule (f'(o) left out), as its source text travels to a worker. */
 const noDerivative: HiddenDeltaRule = (layer, next) => {
   for (let j = 0; j < layer.nNeurons; j++) {
+    const Wj = next.weights.row(j);
     let sum = 0;
-    for (let k = 0; k < next.nNeurons; k++) sum += next.weights.get(j, k) * next.delta[k];
+    for (let k = 0; k < next.nNeurons; k++) sum += Wj[k] * next.delta[k];
     layer.error[j] = sum;
     layer.delta[j] = sum;
   }
@@ -35,7 +36,7 @@ test("sweep on worker threads equals runExperiment run after run, bit for bit, i
   const finished: number[] = [];
   const parallel = await sweep(runs, { workers: 2, onProgress: (p) => progress.add(p.index), onResult: (r) => finished.push(r.index) });
   const sequential = runs.map((run, i) => runExperiment(run, i));
-  const strip = (rs: typeof parallel) => rs.map((r) => ({ ...r, seconds: 0 }));
+  const strip = (rs: typeof parallel) => rs.map((r) => ({ ...r, startedAt: 0, seconds: 0 }));
   assert.deepEqual(strip(parallel), strip(sequential));
   assert.deepEqual(parallel.map((r) => r.index), [0, 1, 2, 3, 4]);
   assert.deepEqual([...finished].sort(), [0, 1, 2, 3, 4]);
@@ -56,6 +57,28 @@ test("the learner's rule passed as source trains to the library's bits", async (
   const [library, learner] = await sweep([{ seed: 4, epochs: 3 }, { seed: 4, epochs: 3, hiddenRule: learnerHiddenDelta.toString() }]);
   assert.deepEqual(learner.records, library.records);
   assert.deepEqual(learner.network, library.network);
+});
+
+test("a worker takes its next run without waiting for this thread: runs start while this thread is busy training", async () => {
+  const pending = sweep([{ seed: 1, epochs: 1 }, { seed: 2, epochs: 1 }, { seed: 3, epochs: 1 }], { workers: 1 });
+  // Busy here without ever yielding to the event loop, as when notebook 07 trains its baseline in the kernel's thread.
+  const busyUntil = Date.now() + 4000;
+  while (Date.now() < busyUntil);
+  const results = await pending;
+  // One worker, three runs of a few hundredths of a second each: a worker handed its runs by this thread would have
+  // started the second and third only after busyUntil.
+  results.forEach((r) => assert.ok(r.startedAt < busyUntil, `${r.label} started ${r.startedAt - busyUntil} ms after this thread became free`));
+});
+
+test("a run that throws stops the sweep and names the run; no worker takes another run", async () => {
+  const throwing = '(layer, next) => { throw new Error("my rule is unfinished"); }';
+  const runs: SweepRun[] = [{ seed: 1, epochs: 1 }, { seed: 2, epochs: 1, hiddenRule: throwing, label: "unfinished" }, { seed: 3, epochs: 1 }];
+  const started: number[] = [];
+  await assert.rejects(
+    sweep(runs, { workers: 1, onProgress: (p) => started.push(p.index) }),
+    /sweep: run 1 \(unfinished\) failed: my rule is unfinished/,
+  );
+  assert.ok(!started.includes(2), "run 2 never started");
 });
 
 test("articleNetwork({ numpySeed }) draws exactly the weights np.random.seed gives the Python lesson", () => {
