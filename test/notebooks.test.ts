@@ -22,8 +22,15 @@ for (const notebook of notebooks) {
     assert.equal(spec?.display_name, KERNEL_DISPLAY_NAME);
   });
 
-  test(`notebook ${basename(notebook)} runs every cell and shows its figures`, { timeout: 30 * 60_000 }, async () => {
-    const result = await runNotebook(notebook);
+  // Learners re-run cells, so every cell runs twice in a row (no duplicated
+  // layers, no redeclaration trouble; the notebooks' own checks, e.g. 03's
+  // by-hand comparison of one step, then also catch a cell that silently
+  // keeps training an old network). A notebook that passes this also passes
+  // a single run: each cell's first run is that run's. 07 runs once: it
+  // trains twelve networks, and twice would double CI's longest step.
+  const repeatCells = !/07-/.test(basename(notebook));
+  test(`notebook ${basename(notebook)} runs every cell${repeatCells ? " twice in a row" : ""} and shows its figures`, { timeout: 30 * 60_000 }, async () => {
+    const result = await runNotebook(notebook, { repeatCells });
     assert.ok(result.ok, `\n${formatFailure(result)}`);
     const executed = readNotebook(result.output);
     const codeCells = executed.cells.filter((c) => c.cell_type === "code" && cellSource(c).trim());
@@ -41,22 +48,8 @@ for (const notebook of notebooks) {
     if (figures.length > 0) {
       // The notebook's HTML draws offline: plotly.js travels with its first figure.
       assert.match(String(figures[0].data["text/html"]), /plotly\.js v\d/, "the first figure's HTML inlines plotly.js");
+      // After a cell ran twice its second output must carry plotly.js again (the runner sends cell ids, as nbclient does).
       assert.equal(plotlyCarriers(executed), 1, "exactly one output carries plotly.js");
     }
-  });
-}
-
-// Learners re-run cells. Running each cell twice in a row must not fail (no
-// duplicated layers, no redeclaration trouble); the notebooks' own checks
-// (e.g. 03's by-hand comparison of one backpropagation step) then also catch
-// a cell that silently keeps training an old network. 07 is left out: it
-// trains fourteen networks and would double CI's longest step.
-for (const notebook of notebooks.filter((n) => !/07-/.test(basename(n)))) {
-  test(`notebook ${basename(notebook)} survives running every cell twice`, { timeout: 30 * 60_000 }, async () => {
-    const result = await runNotebook(notebook, { repeatCells: true, outDir: "output/notebooks-repeated" });
-    assert.ok(result.ok, `\n${formatFailure(result)}`);
-    // The cell carrying plotly.js ran twice: its second output must carry it again (the runner sends cell ids, as nbclient does).
-    const executed = readNotebook(result.output);
-    if (figureOutputs(executed).length > 0) assert.equal(plotlyCarriers(executed), 1, "exactly one output carries plotly.js after every cell ran twice");
   });
 }
