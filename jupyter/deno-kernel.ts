@@ -21,17 +21,33 @@
  *    for a few ms, so we give a chance to the task that is handling stdout
  *    and stderr streams to receive and flush the content").
  *
+ * 3. It reads Deno's IOPub as raw ZMTP over TCP and takes apart messages
+ *    that Deno wrote into each other. Deno 2.9.6's kernel is JavaScript
+ *    (ext:cli/40_jupyter.js inside the binary): its PubSocket writes a message
+ *    with `await conn.write(rest)` until all of it is out, and two tasks
+ *    publish with no lock between them, the output drainer (stream,
+ *    display_data) and the shell handler (status busy/idle, execute_input,
+ *    error). When a large message needs more than one write (the 4.8 MB
+ *    plotly.js figure always does), a status written meanwhile lands inside
+ *    it. A ZMTP library then cuts the stream at the declared frame lengths:
+ *    the large message ends in the status's bytes (nbclient: "Invalid
+ *    Signature") and its real tail is misread as further frames. Seen here on
+ *    about 1 in 10 kernels that show such a figure, on any subscriber; with
+ *    one reading 64 kB per 2 ms and a 20 MB display, every time, on Deno
+ *    alone. Cut apart, both messages pass their signature checks.
+ *
  * Everything else (shell, control, stdin, heartbeat) goes straight to Deno.
  * Interrupt: Deno's kernel handles none (its source: "Interrupt request
  * currently not supported"); measured with 2.9.6, the SIGINT Jupyter sends
  * ends it, and Jupyter starts a fresh kernel.
  */
 import { spawn } from "node:child_process";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Publisher, Subscriber } from "zeromq";
+import { Publisher } from "zeromq";
 import { repoRoot } from "../scripts/cli";
 import { denoBinary, denoEnv } from "./deno";
 
@@ -114,6 +130,167 @@ export function idleHolder(forward: (frames: Buffer[]) => void, later: (fn: () =
   };
 }
 
+/** How each of Deno's IOPub messages starts on the wire: a ZMTP frame header (more, 9 bytes) and "<IDS|MSG>" (Deno sends no topic). JSON frames cannot hold the bytes 0x01 0x09. */
+const MESSAGE_START = Buffer.from("\x01\x09<IDS|MSG>", "latin1");
+
+/**
+ * The ZMTP message at `pos` in Deno's byte stream: its frames and end, or,
+ * when `buf` stops first, how far it certainly reaches; `bad` when the bytes
+ * are not shaped like Deno's messages (delimiter, 64-hex signature or none,
+ * then four JSON objects), which happens when another message's bytes sit in
+ * its frame headers.
+ */
+export function parseMessage(buf: Buffer, pos: number): { frames?: Buffer[]; reach: number; bad?: boolean } {
+  const frames: Buffer[] = [];
+  for (let p = pos; ; ) {
+    if (p >= buf.length) return { reach: p + 1 };
+    const flags = buf[p];
+    const head = flags & 0x02 ? 9 : 2;
+    if (p + head > buf.length) return { reach: p + head };
+    // `reach` of a bad message: just past the byte that showed it, so that
+    // whatever was written into it starts before that.
+    if (flags & ~0x03 || (head === 9 && buf.readUInt32BE(p + 1) !== 0)) return { reach: p + head, bad: true }; // Deno writes 32-bit sizes
+    const size = head === 9 ? buf.readUInt32BE(p + 5) : buf[p + 1];
+    const k = frames.length;
+    if ((k === 0 && size !== 9) || (k === 1 && size !== 64 && size !== 0) || (k >= 2 && k <= 5 && size === 0)) return { reach: p + head, bad: true };
+    if (k >= 2 && k <= 5 && p + head < buf.length && buf[p + head] !== 0x7b) return { reach: p + head + 1, bad: true }; // JSON object
+    const end = p + head + size;
+    if (end > buf.length) return { reach: end };
+    frames.push(buf.subarray(p + head, end));
+    p = end;
+    if (!(flags & 0x01)) return frames.length >= 6 ? { frames, reach: p } : { reach: p, bad: true };
+  }
+}
+
+/**
+ * Turns Deno's IOPub byte stream back into messages, each checked against
+ * its HMAC-SHA256 (the connection file's key, over header, parent header,
+ * metadata and content). A message start inside a message's extent is
+ * another message Deno wrote while this one was half out: when it is whole
+ * and its signature holds, it is cut out and sent after the one it
+ * interrupted (which started first), and the rest is read again. What still
+ * fails its signature is dropped with a line on stderr: forwarded, nbclient
+ * would stop the whole notebook on it.
+ */
+export function iopubReader(key: string, emit: (frames: Buffer[]) => void, warn: (line: string) => void) {
+  const signed = (f: Buffer[]): boolean => {
+    if (!key) return true;
+    const mac = createHmac("sha256", key);
+    for (const part of f.slice(2, 6)) mac.update(part);
+    const digest = Buffer.from(mac.digest("hex"));
+    return f[1].length === digest.length && timingSafeEqual(f[1], digest);
+  };
+  let buf = Buffer.alloc(0);
+  let chunks: Buffer[] = [];
+  let queued = 0;
+  let need = 0; // bytes wanted before parsing again (a 5 MB message arrives in many chunks)
+  let interrupters: Buffer[][] = [];
+  // Ends the message at the start of `buf` (sent when `frames` is given) and sends the ones cut out of it.
+  const done = (frames: Buffer[] | undefined, next: number): void => {
+    if (frames) emit(frames);
+    for (const f of interrupters) emit(f);
+    interrupters = [];
+    buf = buf.subarray(next);
+  };
+  const drain = (): void => {
+    for (;;) {
+      const n = MESSAGE_START.length;
+      if (buf.length < n) return void (need = n);
+      const q = buf.indexOf(MESSAGE_START, 1);
+      const inStart = q > 0 && q < n; // written into this message's very first bytes
+      if (!buf.subarray(0, inStart ? q : n).equals(MESSAGE_START.subarray(0, inStart ? q : n))) {
+        // Only after a message that could not be mended: skip to the next start.
+        warn(`deno-kernel: iopub: skipped ${q < 0 ? buf.length : q} bytes that start no message`);
+        done(undefined, q < 0 ? buf.length : q);
+        continue;
+      }
+      const m: { frames?: Buffer[]; reach: number; bad?: boolean } = inStart ? { reach: Infinity } : parseMessage(buf, 0);
+      if (q > 0 && q < m.reach) {
+        const b = parseMessage(buf, q);
+        if (!b.frames && !b.bad) return void (need = b.reach);
+        const rest = Buffer.concat([buf.subarray(0, q), buf.subarray(b.reach)]);
+        // The bound: Deno's shell task sends a few messages per cell; bytes
+        // misread as a huge message must not hold back everything after them.
+        if (b.frames && signed(b.frames) && interrupters.length < 64 && (!inStart || rest.subarray(0, n).equals(MESSAGE_START))) {
+          interrupters.push(b.frames);
+          buf = rest;
+          continue;
+        }
+        warn(`deno-kernel: iopub: dropped a message that another one was written into ${q} bytes in, not in one piece`);
+        done(undefined, q);
+        continue;
+      }
+      if (!m.frames) {
+        if (!m.bad) return void (need = m.reach);
+        warn("deno-kernel: iopub: dropped bytes not shaped like a Jupyter message");
+        done(undefined, 1);
+        continue;
+      }
+      const ok = signed(m.frames);
+      if (!ok) warn(`deno-kernel: iopub: dropped a ${m.reach}-byte message whose signature does not match`);
+      done(ok ? m.frames : undefined, m.reach);
+    }
+  };
+  return {
+    push(chunk: Buffer): void {
+      chunks.push(chunk);
+      queued += chunk.length;
+      if (buf.length + queued < need) return;
+      buf = Buffer.concat([buf, ...chunks]);
+      chunks = [];
+      queued = 0;
+      need = 0;
+      drain();
+    },
+  };
+}
+
+/** The first bytes a ZMTP 3.0 SUB sends to Deno's PUB: greeting (NULL mechanism), READY command (Socket-Type SUB), a subscription to everything. */
+export function subscriberHello(): Buffer {
+  const greeting = Buffer.alloc(64);
+  greeting[0] = 0xff;
+  greeting[9] = 0x7f;
+  greeting[10] = 3;
+  greeting.write("NULL", 12, "latin1");
+  const ready = Buffer.concat([Buffer.from([5]), Buffer.from("READY"), Buffer.from([11]), Buffer.from("Socket-Type"), Buffer.from([0, 0, 0, 3]), Buffer.from("SUB")]);
+  return Buffer.concat([greeting, Buffer.from([0x04, ready.length]), ready, Buffer.from([0x00, 0x01, 0x01])]);
+}
+
+/**
+ * Subscribes to Deno's IOPub over plain TCP and hands over the bytes after
+ * Deno's greeting and READY command: a ZMTP library would have cut them into
+ * frames at the wrong places already. Retries while Deno is not listening yet.
+ */
+export function subscribeRaw(port: number, host: string, onBytes: (chunk: Buffer) => void, warn: (line: string) => void): void {
+  let connected = false;
+  const attempt = (): void => {
+    const socket = connect({ port, host });
+    let hello: Buffer | undefined = Buffer.alloc(0);
+    socket.on("connect", () => {
+      connected = true;
+      socket.write(subscriberHello());
+    });
+    socket.on("data", (chunk: Buffer) => {
+      if (!hello) return onBytes(chunk);
+      hello = Buffer.concat([hello, chunk]);
+      // 64-byte greeting, then Deno's READY command frame (short or long size).
+      if (hello.length < 66) return;
+      const head = hello[64] & 0x02 ? 9 : 2;
+      if (hello.length < 64 + head) return;
+      const end = 64 + head + (head === 9 ? hello.readUInt32BE(64 + 5) : hello[65]);
+      if (hello.length < end) return;
+      const rest = hello.subarray(end);
+      hello = undefined;
+      if (rest.length) onBytes(rest);
+    });
+    socket.on("error", (e: NodeJS.ErrnoException) => {
+      if (!connected && e.code === "ECONNREFUSED") setTimeout(attempt, 50);
+      else warn(`deno-kernel: iopub connection: ${String(e)}`);
+    });
+  };
+  attempt();
+}
+
 async function main(): Promise<void> {
   const connectionFile = process.argv[2];
   if (!connectionFile) {
@@ -135,9 +312,6 @@ async function main(): Promise<void> {
   // High-water marks 0: never drop a message; one send at a time (zeromq 6 rejects overlapping sends).
   const pub = new Publisher({ sendHighWaterMark: 0 });
   await pub.bind(address(outer, outer.iopub_port));
-  const sub = new Subscriber({ receiveHighWaterMark: 0 });
-  sub.connect(address(inner, inner.iopub_port));
-  sub.subscribe();
   let sending = Promise.resolve();
   const forward = (frames: Buffer[]): void => {
     sending = sending
@@ -158,17 +332,15 @@ async function main(): Promise<void> {
   child.on("exit", (code, signal) => {
     holder.flush();
     void sending.finally(() => {
-      sub.close();
       pub.close();
       rmSync(dir, { recursive: true, force: true });
       process.exit(code ?? (signal ? 1 : 0));
     });
   });
-  // Copies: a message may wait (held "idle", or queued behind a send) while
-  // later ones arrive, and a CI run once saw nbclient reject a relayed
-  // message's signature ("Invalid Signature"); own bytes rule out zeromq
-  // reusing a received frame's memory under it.
-  for await (const frames of sub) holder.receive(frames.map((f) => Buffer.from(f)));
+  // Deno's kernel listens on TCP whatever the transport says (Deno.listen with hostname and port).
+  const warn = (line: string): void => void process.stderr.write(`${line}\n`);
+  const reader = iopubReader(typeof outer.key === "string" ? outer.key : "", (frames) => holder.receive(frames), warn);
+  subscribeRaw(inner.iopub_port, inner.ip, (chunk) => reader.push(chunk), warn);
 }
 
 if (require.main === module) {
