@@ -53,15 +53,41 @@ export interface RunningSweep {
   finished(out: { update(text: string): void }): Promise<ComparedRun[]>;
 }
 
+/** The sweep `startSweep` started last, while it trains. */
+let latest: AbortController | undefined;
+
 /**
  * Starts `sweep(runs)` (worker threads, one per core) and returns at once,
  * so this thread can do something else meanwhile: notebook 07 trains its
  * baseline while the workers train every other run. The runs are checked
  * now (a bad setting throws here); a failure during training is reported
- * where `finished` is awaited.
+ * where `finished` is awaited. A sweep started earlier by `startSweep` that
+ * is still training is stopped first (its `finished` rejects, saying so):
+ * re-running the notebook cell that started it must not leave the old runs
+ * holding the cores.
  */
 export function startSweep(runs: readonly SweepRun[], options: Pick<SweepOptions, "workers"> = {}): RunningSweep {
   checkRuns(runs, "startSweep");
+  latest?.abort(new Error("a newer startSweep replaced it"));
+  const controller = new AbortController();
+  latest = controller;
+  return launch(runs, { ...options, signal: controller.signal }, () => {
+    if (latest === controller) latest = undefined;
+  });
+}
+
+/**
+ * `sweep(runs)` (worker threads, one per core) with a progress board written
+ * to `out` a few times a second; resolves with the runs in the given order.
+ * It leaves a sweep started by `startSweep` running.
+ */
+export async function sweepWithProgress(runs: readonly SweepRun[], out: { update(text: string): void }, options: Pick<SweepOptions, "workers"> = {}): Promise<ComparedRun[]> {
+  checkRuns(runs, "sweepWithProgress");
+  return launch(runs, options, () => undefined).finished(out);
+}
+
+/** Starts the sweep; the board goes to whichever `out` `finished` was last given. */
+function launch(runs: readonly SweepRun[], options: Pick<SweepOptions, "workers" | "signal">, ended: () => void): RunningSweep {
   const labels = runs.map(runLabel);
   const progress: (SweepProgress | undefined)[] = runs.map(() => undefined);
   const done: (SweepResult | undefined)[] = runs.map(() => undefined);
@@ -85,7 +111,8 @@ export function startSweep(runs: readonly SweepRun[], options: Pick<SweepOptions
       refresh(true);
     },
   });
-  training.catch(() => undefined); // not an unhandled rejection while other cells run: `finished` reports it
+  // Handled here, so a failure is not an unhandled rejection while other cells run: `finished` reports it.
+  training.then(ended, ended);
   return {
     async finished(display) {
       out = display;
@@ -95,14 +122,6 @@ export function startSweep(runs: readonly SweepRun[], options: Pick<SweepOptions
       return results.map(fromSweepResult);
     },
   };
-}
-
-/**
- * `sweep(runs)` (worker threads, one per core) with a progress board written
- * to `out` a few times a second; resolves with the runs in the given order.
- */
-export function sweepWithProgress(runs: readonly SweepRun[], out: { update(text: string): void }, options: Pick<SweepOptions, "workers"> = {}): Promise<ComparedRun[]> {
-  return startSweep(runs, options).finished(out);
 }
 
 /** The first recorded epoch whose test accuracy is above `threshold`, or "never". */

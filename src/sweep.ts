@@ -66,6 +66,8 @@ export interface SweepOptions {
   onProgress?: (progress: SweepProgress) => void;
   /** Called as each run finishes, in finishing order. */
   onResult?: (result: SweepResult) => void;
+  /** Aborting it stops the sweep: no run starts after that, the workers end, and the promise rejects with the abort's reason. */
+  signal?: AbortSignal;
 }
 
 const KEYS: readonly string[] = ["label", "seed", "numpySeed", "hidden", "output", "loss", "updateBias", "learningRate", "epochs", "recordEvery", "hiddenRule"];
@@ -214,8 +216,12 @@ export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {
     options.onResult?.(result);
   };
 
+  const stopped = (): Error => new Error(`sweep: stopped${options.signal?.reason instanceof Error ? ` (${options.signal.reason.message})` : ""}`);
+  if (options.signal?.aborted) throw stopped();
+
   if (workers === 0) {
     for (let i = 0; i < runs.length; i++) {
+      if (options.signal?.aborted) throw stopped();
       const label = runLabel(runs[i]);
       finish(runExperiment(runs[i], i, (epoch, epochs) => options.onProgress?.({ index: i, label, epoch, epochs })));
       await new Promise((resolve) => setImmediate(resolve)); // let a notebook show what finished
@@ -235,14 +241,20 @@ export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {
   await new Promise<void>((resolve, reject) => {
     let running = 0;
     let failed = false;
-    const fail = (index: number, why: string) => {
+    const stop = (error: Error) => {
       if (failed) return;
       failed = true;
       Atomics.store(next, 0, runs.length); // no worker takes another run
       for (const w of pool) void w.terminate();
-      const what = index >= 0 ? `run ${index} (${runLabel(runs[index])})` : "a worker, before taking a run,";
-      reject(new Error(`sweep: ${what} failed: ${why}`));
+      options.signal?.removeEventListener("abort", onAbort);
+      reject(error);
     };
+    const fail = (index: number, why: string) => {
+      const what = index >= 0 ? `run ${index} (${runLabel(runs[index])})` : "a worker, before taking a run,";
+      stop(new Error(`sweep: ${what} failed: ${why}`));
+    };
+    const onAbort = () => stop(stopped());
+    options.signal?.addEventListener("abort", onAbort);
     for (let w = 0; w < Math.min(workers, runs.length); w++) {
       const worker = new Worker(source.filename, { eval: source.eval, workerData });
       pool.push(worker);
@@ -261,7 +273,10 @@ export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {
       worker.on("error", (e) => fail(current, e.message));
       worker.on("exit", (code) => {
         if (current !== -1) fail(current, `the worker stopped (exit code ${code}) before reporting`);
-        if (--running === 0 && !failed) resolve();
+        if (--running === 0 && !failed) {
+          options.signal?.removeEventListener("abort", onAbort);
+          resolve();
+        }
       });
     }
   });

@@ -63,3 +63,18 @@ test("startSweep returns at once, shows nothing until finished(out) is awaited, 
   await new Promise((resolve) => setTimeout(resolve, 1500)); // it fails meanwhile: no unhandled rejection (the test runner would report one)
   await assert.rejects(failing.finished({ update: () => undefined }), /sweep: run 0 \(mine\) failed: not yet/);
 });
+
+test("startSweep stops the sweep it started before, if that one still trains; sweepWithProgress leaves it running", async () => {
+  const quiet = { update: () => undefined };
+  const old = startSweep([{ seed: 1, epochs: 400 }, { seed: 2, epochs: 400 }], { workers: 1 }); // several seconds
+  const replacing = startSweep([{ seed: 3, epochs: 1 }], { workers: 1 });
+  await assert.rejects(old.finished(quiet), /sweep: stopped \(a newer startSweep replaced it\)/);
+  const [third] = await replacing.finished(quiet);
+  assert.equal(third.label, "seed 3");
+
+  const background = startSweep([{ seed: 4, epochs: 2 }], { workers: 1 });
+  const [awaited] = await sweepWithProgress([{ seed: 5, epochs: 2 }], quiet, { workers: 1 });
+  assert.equal(awaited.label, "seed 5");
+  assert.equal((await background.finished(quiet))[0].label, "seed 4");
+  await assert.rejects(sweepWithProgress([{ seed: 1, learningRate: 0 }], quiet), /sweepWithProgress: runs\[0\]\.learningRate must be/);
+});

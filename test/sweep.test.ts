@@ -81,6 +81,19 @@ test("a run that throws stops the sweep and names the run; no worker takes anoth
   assert.ok(!started.includes(2), "run 2 never started");
 });
 
+test("aborting options.signal stops a sweep: it rejects at once and starts no further run", async () => {
+  const controller = new AbortController();
+  const started = new Set<number>();
+  const pending = sweep([{ seed: 1, epochs: 400 }, { seed: 2, epochs: 400 }], { workers: 1, signal: controller.signal, onProgress: (p) => started.add(p.index) });
+  setTimeout(() => controller.abort(new Error("enough")), 300);
+  const t0 = Date.now();
+  await assert.rejects(pending, /sweep: stopped \(enough\)/);
+  assert.ok(Date.now() - t0 < 5000, "it did not wait for the runs to finish");
+  assert.ok(!started.has(1), "the second run never started");
+  await assert.rejects(sweep([{ seed: 1 }], { signal: AbortSignal.abort() }), /sweep: stopped/);
+  await assert.rejects(sweep([{ seed: 1 }], { workers: 0, signal: AbortSignal.abort() }), /sweep: stopped/);
+});
+
 test("articleNetwork({ numpySeed }) draws exactly the weights np.random.seed gives the Python lesson", () => {
   const numpy = readFixture<{ seed: number; initial: { weights: number[][][]; biases: number[][] } }>("numpy-history.json");
   const nn = articleNetwork({ numpySeed: numpy.seed });
