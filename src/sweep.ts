@@ -237,49 +237,50 @@ export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {
   const source = workerSource();
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workerData: SweepWorkerData = { runs, next };
-  const pool: Worker[] = [];
-  await new Promise<void>((resolve, reject) => {
-    let running = 0;
-    let failed = false;
-    const stop = (error: Error) => {
-      if (failed) return;
-      failed = true;
-      Atomics.store(next, 0, runs.length); // no worker takes another run
-      for (const w of pool) void w.terminate();
-      options.signal?.removeEventListener("abort", onAbort);
-      reject(error);
-    };
-    const fail = (index: number, why: string) => {
-      const what = index >= 0 ? `run ${index} (${runLabel(runs[index])})` : "a worker, before taking a run,";
-      stop(new Error(`sweep: ${what} failed: ${why}`));
-    };
-    const onAbort = () => stop(stopped());
-    options.signal?.addEventListener("abort", onAbort);
-    for (let w = 0; w < Math.min(workers, runs.length); w++) {
-      const worker = new Worker(source.filename, { eval: source.eval, workerData });
-      pool.push(worker);
-      running++;
-      let current = -1;
-      worker.on("message", (message: WorkerMessage) => {
+  let onAbort = (): void => undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const pool: Worker[] = [];
+      let running = 0;
+      let failed = false;
+      const stop = (error: Error) => {
         if (failed) return;
-        if (message.type === "start") current = message.index;
-        else if (message.type === "progress") {
-          options.onProgress?.({ index: message.index, label: runLabel(runs[message.index]), epoch: message.epoch, epochs: message.epochs });
-        } else if (message.type === "result") {
-          current = -1;
-          finish(message.result);
-        } else fail(message.index, message.message);
-      });
-      worker.on("error", (e) => fail(current, e.message));
-      worker.on("exit", (code) => {
-        if (current !== -1) fail(current, `the worker stopped (exit code ${code}) before reporting`);
-        if (--running === 0 && !failed) {
-          options.signal?.removeEventListener("abort", onAbort);
-          resolve();
-        }
-      });
-    }
-  });
+        failed = true;
+        Atomics.store(next, 0, runs.length); // no worker takes another run
+        for (const w of pool) void w.terminate();
+        reject(error);
+      };
+      const fail = (index: number, why: string) => {
+        const what = index >= 0 ? `run ${index} (${runLabel(runs[index])})` : "a worker, before taking a run,";
+        stop(new Error(`sweep: ${what} failed: ${why}`));
+      };
+      onAbort = () => stop(stopped());
+      options.signal?.addEventListener("abort", onAbort);
+      for (let w = 0; w < Math.min(workers, runs.length); w++) {
+        const worker = new Worker(source.filename, { eval: source.eval, workerData });
+        pool.push(worker);
+        running++;
+        let current = -1;
+        worker.on("message", (message: WorkerMessage) => {
+          if (failed) return;
+          if (message.type === "start") current = message.index;
+          else if (message.type === "progress") {
+            options.onProgress?.({ index: message.index, label: runLabel(runs[message.index]), epoch: message.epoch, epochs: message.epochs });
+          } else if (message.type === "result") {
+            current = -1;
+            finish(message.result);
+          } else fail(message.index, message.message);
+        });
+        worker.on("error", (e) => fail(current, e.message));
+        worker.on("exit", (code) => {
+          if (current !== -1) fail(current, `the worker stopped (exit code ${code}) before reporting`);
+          if (--running === 0 && !failed) resolve();
+        });
+      }
+    });
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
   const missing = results.findIndex((r) => r === undefined);
   if (missing !== -1) throw new Error(`sweep: run ${missing} (${runLabel(runs[missing])}) never reported a result`);
   return results;
