@@ -8,14 +8,15 @@
  *
  * - a fixed answer (the same for every run) is stored as the SHA-256 digest
  *   of its canonical text, so not even this file spells it out;
- * - an answer that depends on the learner's own run (04 and 05 read the run
- *   the learner trained) is worked out here from that run's history.
+ * - an answer that depends on the learner's own run (04, 05 and 07 read the
+ *   runs the learner trained) is worked out here from those runs' histories.
  *
  * This hides the answers from sight, not from effort: anyone can try numbers
  * against `isAnswer`, or read the code below. The folded solutions are the
  * place to look them up.
  */
 import { createHash } from "node:crypto";
+import { escapeEpoch } from "./compare";
 import { TrainingHistory } from "./history";
 
 /** Exercises whose answer is the same for everyone. */
@@ -67,4 +68,14 @@ export function isRunAnswer(exercise: RunExercise, history: TrainingHistory, ans
   if (!expected) throw new Error(`isRunAnswer: exercise must be one of ${Object.keys(FROM_RUN).join(", ")}, got ${JSON.stringify(exercise)}`);
   const value = expected(history, testSize);
   return value !== undefined && value === answer;
+}
+
+/** 07-1: whether `answer` is the seed whose run got above `threshold` last, among the runs that did (ties: the first). */
+export function isLastToEscape(runs: readonly { seed: number; history: TrainingHistory }[], threshold: number, answer: number): boolean {
+  let last: { seed: number; epoch: number } | undefined;
+  for (const { seed, history } of runs) {
+    const epoch = escapeEpoch(history, threshold);
+    if (epoch !== "never" && (!last || epoch > last.epoch)) last = { seed, epoch };
+  }
+  return last !== undefined && last.seed === answer;
 }
