@@ -129,8 +129,8 @@ test("checkCandidate: 03's step is the library's bit for bit; a forgotten f' dif
 /** 03's step as source text, its update's sign flipped (a step that uses nothing but its arguments travels as source). */
 function flippedSource(): string {
   const source = backpropagationStep.toString();
-  assert.ok(source.includes("* input[i] * lr)"), "the update line of 03's step");
-  return source.replace("* input[i] * lr)", "* input[i] * -lr)");
+  assert.ok(source.includes("* input[i] * lr;"), "the update line of 03's step");
+  return source.replace("* input[i] * lr;", "* input[i] * -lr;");
 }
 
 test("a step travels to sweep workers as source and trains the same bits there; SharedRecords holds the records as they come", async () => {
