@@ -205,6 +205,12 @@ test("lab() on a kernel: the check, then a live figure whose updates never carry
     assert.ok(logs.some((l) => /nothing trained now/.test(l)));
     assert.equal(sent.filter((m) => m.traces).length, 1, "the cached run's final frame");
     assert.deepEqual(cachedRun({}, s)!.history.records.length, run.history.records.length, "the reference is cached too");
+    logs.length = 0;
+    const { compareCandidates } = await import("../src/notebook-lab");
+    const both = await compareCandidates([{ name: "library", candidate: {} }, { name: "forgot", candidate: { hidden: forgotDerivative } }], s);
+    assert.deepEqual(both.map((r) => [r.label, r.cached]), [["library", true], ["forgot", true]]);
+    assert.ok(logs.some((l) => /Nothing trained: all 2 runs come from this session's cache/.test(l)));
+    await assert.rejects(compareCandidates([{ name: "bad", candidate: { hidden: 3 } as unknown as { hidden: HiddenDeltaRule } }], s), /compareCandidates: candidates\[0\]: candidate\.hidden must be a HiddenDeltaRule/);
   } finally {
     console.log = log;
     delete g.Deno;
