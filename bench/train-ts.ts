@@ -107,7 +107,7 @@ function main(): void {
     predict,
   };
   process.stderr.write(
-    `train-ts: ${epochs} epochs in ${seconds.toFixed(2)} s, peak RSS ${(maxRssKB / 1024).toFixed(1)} MB, ` +
+    `train-ts: ${epochs} epochs in ${seconds.toFixed(2)} s (CPU ${cpuSeconds.toFixed(2)} s${flags.live ? `, ${frames} frames` : ""}), peak RSS ${(maxRssKB / 1024).toFixed(1)} MB, ` +
       `epoch ${last.epoch} MSE ${last.mse.toFixed(6)} accuracy ${(last.accuracy * 100).toFixed(2)}%\n`,
   );
   process.stdout.write(JSON.stringify(result) + "\n");
