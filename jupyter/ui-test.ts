@@ -320,7 +320,7 @@ async function checkFetch(ctx: Ctx, page: Page, report: NotebookReport, fail: Fa
   await saveAndCountCarriers(ctx, page, report.name);
   await page.reload({ waitUntil: "load" });
   await waitForKernel(page);
-  const index = await findCell(page, /\bshow\(/);
+  const index = await findCell(page, /\bshow\(|\bawait lab\(/); // a cell that shows a figure (lab's comes from the session's cache)
   await page.evaluate(`Jupyter.notebook.get_cell(${index}).execute()`);
   await waitForIdle(page, 120_000);
   const drawn = await figuresOnPage(page, 60_000);
@@ -378,9 +378,13 @@ async function checkLiveFigure(page: Page, report: NotebookReport, fail: Fail): 
 /** Run All, Kernel > Interrupt during training: one line with the epoch; a cell run after it works. */
 async function checkInterrupt(page: Page, report: NotebookReport, fail: Fail): Promise<void> {
   const train = await findCell(page, TRAIN_MARKER);
+  // A fresh kernel: in the same session lab() would show the run it trained before instead of training.
+  await page.evaluate(`Jupyter.notebook.kernel.restart()`);
+  await page.waitForTimeout(1000);
+  await waitForKernel(page, 240_000);
   await menu(page, "#celllink", "#run_all_cells");
-  // Wait until training has run some epochs (the live progress line counts them).
-  await page.waitForFunction(`(() => { const m = /epoch (\\d+)\\/\\d+/.exec(Jupyter.notebook.get_cell(${train}).output_area.element[0].textContent); return m && Number(m[1]) >= 20; })()`, undefined, { timeout: 120_000, polling: 100 });
+  // Wait until training has run some epochs (the live progress line, "[###---]  2% epoch 21/1001", counts them).
+  await page.waitForFunction(`(() => { const m = /% epoch (\\d+)\\/\\d+/.exec(Jupyter.notebook.get_cell(${train}).output_area.element[0].textContent); return m && Number(m[1]) >= 20; })()`, undefined, { timeout: 300_000, polling: 100 });
   await menu(page, "#kernellink", "#int_kernel");
   await waitForIdle(page, 60_000);
   const errors = (await page.evaluate(`Array.from(Jupyter.notebook.get_cell(${train}).output_area.element[0].querySelectorAll(".output_error")).map((e) => e.textContent.trim())`)) as string[];
