@@ -153,8 +153,8 @@ const PLOTLY_URL_ATTR = "data-backprop-moons-plotly-url";
 const CANNOT_DRAW_HEAD = "This figure cannot be drawn here: plotly.js is not in this page, and ";
 const CANNOT_DRAW_ADVICE =
   ". In Jupyter: open the notebook from the project's notebooks/ folder with Jupyter started in the project folder " +
-  "(figures then load plotly.js from its node_modules/), or restart the kernel and run this cell (the first figure " +
-  "after a restart brings plotly.js).";
+  "or a folder above it (figures then load plotly.js from the project's node_modules/), or restart the kernel and " +
+  "run this cell (the first figure after a restart brings plotly.js).";
 
 /**
  * Page-side help, sent with every figure (about 3 kB), run once per page.
