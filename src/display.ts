@@ -137,30 +137,67 @@ const PLOTLY_JS_MIME = "application/x-backprop-moons-plotly-js";
 const FETCH_CODE = 'import { sendPlotlyToPage } from "./src/display";\nsendPlotlyToPage();';
 
 /**
- * Page-side help for the classic Notebook (inert elsewhere), sent with every
- * figure (about 1.3 kB), run once per page:
- *  - it keeps a copy of plotly.js from the carrier output, and before each
- *    save, if no output of the notebook carries plotly.js any more (its cell
- *    was re-run, cleared or deleted), it puts the copy into the first
- *    figure's output, so the saved notebook draws when reopened, whatever
- *    order the cells ran in (the classic Notebook does not tell the kernel
- *    which cell runs, so only the page can know);
- *  - a figure that finds no plotly.js in the page (outputs cleared or not
- *    saved, then the page reloaded) asks the kernel for it once
+ * Where plotly.min.js is, relative to a notebook in the project's notebooks/
+ * folder. A page that has no plotly.js loads it from there through the
+ * Jupyter server that serves the notebook (no request leaves that server):
+ * JupyterLab rewrites a relative link in an output against the notebook's
+ * folder (to /files/node_modules/...); in the classic Notebook the page
+ * builds the same /files/ URL from the notebook's path; an HTML export
+ * (nbconvert) saved next to the notebook finds the file beside it.
+ */
+export const PLOTLY_JS_FROM_NOTEBOOK = "../node_modules/plotly.js-dist-min/plotly.min.js";
+/** The attribute of the hidden link to PLOTLY_JS_FROM_NOTEBOOK that every figure output holds. */
+const PLOTLY_URL_ATTR = "data-backprop-moons-plotly-url";
+
+/** Said under a figure when nothing brought plotly.js: HEAD + what failed (with the URL tried) + ADVICE. */
+const CANNOT_DRAW_HEAD = "This figure cannot be drawn here: plotly.js is not in this page, and ";
+const CANNOT_DRAW_ADVICE =
+  ". In Jupyter: open the notebook from the project's notebooks/ folder with Jupyter started in the project folder " +
+  "or a folder above it (figures then load plotly.js from the project's node_modules/), or restart the kernel and " +
+  "run this cell (the first figure after a restart brings plotly.js).";
+
+/**
+ * Page-side help, sent with every figure (about 3 kB), run once per page.
+ * When a figure finds no plotly.js in the page (the output that carried it
+ * was cleared, or the page was reloaded without it) it calls
+ * `backpropMoonsNeedPlotly()`, once per page:
+ *  - in the classic Notebook it asks the kernel for plotly.js
  *    (`sendPlotlyToPage`), instead of the kernel re-sending 4.8 MB to every
- *    page that connects.
+ *    page that connects; when no kernel answers with it, as everywhere else:
+ *  - it loads plotly.min.js from the project's files (PLOTLY_JS_FROM_NOTEBOOK,
+ *    resolved as its comment says) with a <script> element.
+ * In the classic Notebook it also keeps a copy of plotly.js from the carrier
+ * output (or the kernel's answer), and before each save, if no output of the
+ * notebook carries plotly.js any more (its cell was re-run, cleared or
+ * deleted), it puts the copy into the first figure's output, so the saved
+ * notebook draws when reopened, whatever order the cells ran in (the classic
+ * Notebook does not tell the kernel which cell runs, so only the page can
+ * know). JupyterLab gives output scripts no access to the notebook, so there
+ * a notebook saved after its carrier was cleared holds no plotly.js, and its
+ * figures load it from the project's files when reopened.
+ * The page shows `backpropMoonsPlotlyStatus` while loading, and
+ * `backpropMoonsPlotlyFailure` if nothing worked (see figureDiv).
  * The marker is split in the code so that this helper never looks like a carrier.
  */
-const PAGE_HELPER = `<script>(function(){var w=window,MARK="${PLOTLY_CARRIER.slice(0, 8)}"+"${PLOTLY_CARRIER.slice(8)}";
+const PAGE_HELPER = `<a hidden ${PLOTLY_URL_ATTR} href="${PLOTLY_JS_FROM_NOTEBOOK}"></a><script>(function(){var w=window,MARK="${PLOTLY_CARRIER.slice(0, 8)}"+"${PLOTLY_CARRIER.slice(8)}";
 if(!w.backpropMoonsPlotlySource){var s=document.querySelectorAll("script["+MARK+"]");if(s.length)w.backpropMoonsPlotlySource=s[s.length-1].textContent;}
-var nb=w.Jupyter&&w.Jupyter.notebook;if(!nb||!nb.events||w.backpropMoonsHelper)return;w.backpropMoonsHelper=true;w.backpropMoonsFetches=0;
-nb.events.on("before_save.Notebook",function(){var src=w.backpropMoonsPlotlySource,first=null,carried=false;if(!src)return;
+if(w.backpropMoonsHelper)return;w.backpropMoonsHelper=true;w.backpropMoonsFetches=0;w.backpropMoonsLoads=0;
+var nb=w.Jupyter&&w.Jupyter.notebook;if(!nb||!nb.events)nb=null;var RAW=${JSON.stringify(PLOTLY_JS_FROM_NOTEBOOK)};
+if(nb)nb.events.on("before_save.Notebook",function(){var src=w.backpropMoonsPlotlySource,first=null,carried=false;if(!src)return;
 nb.get_cells().forEach(function(c){((c.output_area&&c.output_area.outputs)||[]).forEach(function(o){var h=o.data&&o.data["text/html"];if(Array.isArray(h))h=h.join("");if(typeof h!=="string")return;
 if(h.indexOf("<script "+MARK)>=0)carried=true;else if(!first&&h.indexOf('class="plotly-figure"')>=0)first=o;});});
 if(!carried&&first){var h=first.data["text/html"];first.data["text/html"]="<script "+MARK+">"+src+"<\\/script>\\n"+(Array.isArray(h)?h.join(""):h);}});
-w.backpropMoonsNeedPlotly=function(){var k=nb.kernel;if(w.Plotly||w.backpropMoonsPlotlyPending||!k)return;w.backpropMoonsPlotlyPending=true;w.backpropMoonsFetches++;
+function url(){var links=document.querySelectorAll("a[${PLOTLY_URL_ATTR}]");for(var i=0;i<links.length;i++){var h=links[i].getAttribute("href");if(h&&h!==RAW)return h;}
+if(nb){var dir=nb.notebook_path.split("/").slice(0,-1).map(encodeURIComponent).join("/");return new URL(nb.base_url+"files/"+(dir?dir+"/":"")+RAW,location.href).href;}
+return new URL(RAW,document.baseURI).href;}
+function done(failure){w.backpropMoonsPlotlyPending=false;w.backpropMoonsPlotlyStatus="";if(!w.Plotly)w.backpropMoonsPlotlyFailure=failure;}
+function fromFiles(){var u=url(),el=document.createElement("script");w.backpropMoonsLoads++;w.backpropMoonsPlotlyStatus="Loading plotly.js from the project's files ("+u+")...";
+var HEAD=${JSON.stringify(CANNOT_DRAW_HEAD)},ADVICE=${JSON.stringify(CANNOT_DRAW_ADVICE)};
+el.onload=function(){done(HEAD+"the file loaded from "+u+" did not define it"+ADVICE);};el.onerror=function(){done(HEAD+"it could not be loaded from "+u+ADVICE);};el.src=u;document.head.appendChild(el);}
+w.backpropMoonsNeedPlotly=function(){if(w.Plotly||w.backpropMoonsPlotlyPending||w.backpropMoonsPlotlyAsked)return;w.backpropMoonsPlotlyAsked=true;w.backpropMoonsPlotlyPending=true;
+var k=nb&&nb.kernel;if(!k||!k.is_connected()){fromFiles();return;}w.backpropMoonsFetches++;w.backpropMoonsPlotlyStatus="Waiting for plotly.js from the kernel (after the cells queued before this request)...";
 k.execute(${JSON.stringify(FETCH_CODE)},{iopub:{output:function(m){var d=m.content&&m.content.data,src=d&&d["${PLOTLY_JS_MIME}"];if(src&&!w.Plotly){(0,eval)(src);w.backpropMoonsPlotlySource=src;}}},
-shell:{reply:function(){w.backpropMoonsPlotlyPending=false;}}},{silent:false,store_history:false});};})();</script>
+shell:{reply:function(){if(w.Plotly)done("");else fromFiles();}}},{silent:false,store_history:false});};})();</script>
 `;
 
 /** For a page that asked for plotly.js (see PAGE_HELPER): sends it to that request only; nothing is shown or saved. */

@@ -31,34 +31,37 @@ let nextId = 0;
 
 /** What a figure's <div> says until plotly.js draws over it (and all it shows where scripts never run). */
 const NOT_DRAWN =
-  "This Plotly figure is drawn by a script that has not run here. In Jupyter, trust the notebook " +
-  "(File > Trust Notebook), or run the cell.";
-/** What it says instead when its script ran but plotly.js never came: one message, in place of the first. */
+  "This Plotly figure is drawn by a script that has not run here. In Jupyter, trust the notebook (classic Notebook: " +
+  "File > Trust Notebook; JupyterLab: Trust Notebook in the command palette), or run the cell.";
+/** What it says instead when its script ran but plotly.js never came and the page offered no way to get it. */
 const NO_PLOTLY =
-  "This figure cannot be drawn: plotly.js is not in this page (it travels with one figure output of the notebook, " +
-  "which is gone). Run the cell again with the kernel running, or Kernel > Restart & Run All.";
-const FETCHING = "Waiting for plotly.js from the kernel (after the cells queued before this request)...";
+  "This figure cannot be drawn: plotly.js is not in this page. In Jupyter, restart the kernel and run this cell " +
+  "(the first figure after a restart brings plotly.js).";
+const FETCHING = "Waiting for plotly.js...";
 const NOTE_STYLE = "font:13px sans-serif;color:#777;margin:0;padding:0.5em 1em";
 
 /**
  * A <div> plus the script that draws `figure` into it with `window.Plotly`.
  * The <div> has no height of its own until the figure is drawn, so a figure
  * that cannot be drawn leaves one line of text and no gap. The script waits
- * for plotly.js, which may come with a figure further down the page (about
- * 10 s, or as long as the page says it is fetching plotly.js:
- * `window.backpropMoonsPlotlyPending`; after 1.5 s it calls
- * `window.backpropMoonsNeedPlotly()` if the page offers it, see
- * src/display.ts), then replaces its message. Frames, if any, are added for animations.
+ * for plotly.js, which may come with a figure further down the page; after
+ * 1.5 s it calls `window.backpropMoonsNeedPlotly()` if the page offers it
+ * (src/display.ts), then waits as long as `window.backpropMoonsPlotlyPending`
+ * says plotly.js is on its way, showing `window.backpropMoonsPlotlyStatus`.
+ * If it never comes it says so: `window.backpropMoonsPlotlyFailure`, or after
+ * 10 s without a helper, NO_PLOTLY. Frames, if any, are added for animations.
  */
 export function figureDiv(figure: Figure, id = `plot-${Date.now().toString(36)}-${nextId++}`): string {
   const height = typeof figure.layout.height === "number" ? `${figure.layout.height}px` : "450px";
   return [
     `<div id="${escapeHtml(id)}" class="plotly-figure" style="width:100%;max-width:${escapeHtml(String(figure.layout.width ?? 720))}px">`,
     `<p style="${NOTE_STYLE}">${escapeHtml(NOT_DRAWN)}</p></div>`,
-    `<script>(function(){var f=${scriptJson(figure)};var el=document.getElementById(${scriptJson(id)});var w=window,tries=0;`,
+    `<script>(function(){var f=${scriptJson(figure)};var el=document.getElementById(${scriptJson(id)});var w=window,tries=0,shown=null;`,
     `function say(text){var p=document.createElement("p");p.style.cssText=${scriptJson(NOTE_STYLE)};p.textContent=text;el.replaceChildren(p);}`,
     // Ask for plotly.js only after 1.5 s: a carrier further down a page that is still loading comes first.
-    `function draw(){if(!w.Plotly){if(tries===15&&typeof w.backpropMoonsNeedPlotly==="function"){w.backpropMoonsNeedPlotly();if(w.backpropMoonsPlotlyPending){say(${scriptJson(FETCHING)});}}`,
+    `function draw(){if(!w.Plotly){if(tries>=15&&typeof w.backpropMoonsNeedPlotly==="function"){w.backpropMoonsNeedPlotly();}`,
+    `if(w.backpropMoonsPlotlyPending){if(shown!==w.backpropMoonsPlotlyStatus){shown=w.backpropMoonsPlotlyStatus;say(shown||${scriptJson(FETCHING)});}}`,
+    `else if(w.backpropMoonsPlotlyFailure){say(w.backpropMoonsPlotlyFailure);return;}`,
     `if(++tries<100||w.backpropMoonsPlotlyPending){setTimeout(draw,100);}else{say(${scriptJson(NO_PLOTLY)});}return;}`,
     `el.replaceChildren();el.style.height=${scriptJson(height)};`,
     `w.Plotly.newPlot(el,f.data,f.layout,Object.assign({responsive:true},f.config||{})).then(function(){if(f.frames){return w.Plotly.addFrames(el,f.frames);}});}`,
