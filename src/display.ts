@@ -236,17 +236,26 @@ export function show(figure: Figure): void {
 /**
  * A figure redrawn in place: the first `update` shows it, later ones replace
  * it (update_display_data with its display id), e.g. a few times a second
- * while a network trains. An update never carries plotly.js: when the page
- * has none yet, the first frame goes out as an ordinary figure that carries
- * it (and stays), and the live figure follows it in an output of its own.
+ * while a network trains. When the page has no plotly.js yet, this output is
+ * the session's carrier: its first frame brings plotly.js, the frames in
+ * between do not (the page keeps window.Plotly), and the `final` frame
+ * brings it again, so the saved output still draws when reopened. An
+ * interrupted run ends without a final frame; its figure then loads
+ * plotly.js as any figure whose page lacks it does (see PAGE_HELPER).
  */
-export function liveFigure(): { update(figure: Figure): void } {
+export function liveFigure(): { update(figure: Figure, final?: boolean): void } {
   const displayId = `live-figure-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   let created = false;
+  let carrier = false;
   return {
-    update(figure: Figure) {
-      if (!created && !kernelState().plotlySent) show(figure);
-      displayBundle(figureBundle(figure), { displayId, update: created });
+    update(figure: Figure, final = false) {
+      if (!created) {
+        const state = kernelState();
+        carrier = !state.plotlySent;
+        if (carrier) state.plotlyCell = state.cell;
+        state.plotlySent = true;
+      }
+      displayBundle(figureBundle(figure, carrier && (!created || final)), { displayId, update: created });
       created = true;
     },
   };

@@ -78,7 +78,7 @@ export function trainingFigure(view: TrainingView): Figure {
       xaxis: { domain: [0, 0.3], range: xRange, title: { text: "epoch" } },
       yaxis: { type: "log", title: { text: "train MSE" } },
       xaxis2: { domain: [0.37, 0.67], range: xRange, title: { text: "epoch" } },
-      yaxis2: { range: [0.4, 1], tickformat: ".0%", title: { text: "test accuracy" } },
+      yaxis2: { anchor: "x2", range: [0.4, 1], tickformat: ".0%", title: { text: "test accuracy" } },
       xaxis3: { domain: [0.72, 1], showgrid: false, zeroline: false },
       yaxis3: { anchor: "x3", showgrid: false, zeroline: false, scaleanchor: "x3" },
       uirevision: "live",

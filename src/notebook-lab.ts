@@ -80,7 +80,7 @@ export async function lab(candidate: Candidate, settings: Partial<LabSettings> =
   let reference = isLibrary(candidate) ? undefined : cachedRun({}, s);
   if (cached) {
     console.log(`${name}: the same source and settings trained earlier in this session (${formatDuration(cached.seconds)}): nothing trained now.\n  ${outcome(cached)}`);
-    liveFigure().update(finalFigure(cached, reference, title));
+    liveFigure().update(finalFigure(cached, reference, title), true);
     return cached;
   }
 
@@ -104,10 +104,11 @@ export async function lab(candidate: Candidate, settings: Partial<LabSettings> =
   const { split } = articleData();
   const figure = liveFigure();
   let draw = (): void => undefined;
+  let final = false; // the last frame carries plotly.js when this figure is the session's carrier (liveFigure)
   const run = trainCandidate(candidate, s, {
     label: name,
     watch: (network) => {
-      const frames = liveFrames(network, { X: split.XTest, y: split.yTest }, (f) => figure.update(f), {
+      const frames = liveFrames(network, { X: split.XTest, y: split.yTest }, (f) => figure.update(f, final), {
         title,
         epochs: s.epochs,
         reference: () => reference?.history.records ?? shared?.read(0) ?? [],
@@ -127,6 +128,7 @@ export async function lab(candidate: Candidate, settings: Partial<LabSettings> =
       console.log(`reference run failed on its thread: ${(e as Error).message}`);
     }
   }
+  final = true;
   draw(); // the last frame, with the whole reference (and after a divergence)
   console.log(`${name}: trained in ${formatDuration(run.seconds)} (now, not from the cache). ${outcome(run)}`);
   if (reference) console.log(`the library's rules:  ${outcome(reference)}`);

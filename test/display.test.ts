@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tslabJupyter from "tslab/dist/jupyter";
 import { lineFigure, plotlyScript } from "../src/index";
-import { beforeCell, kernelState, liveProgress, liveText, sendPlotlyToPage, show } from "../src/display";
+import { beforeCell, kernelState, liveFigure, liveProgress, liveText, sendPlotlyToPage, show } from "../src/display";
 
 test("the display helper fails with a clear message outside a notebook kernel", () => {
   const figure = lineFigure([0, 1], [1, 0], { title: "t", xTitle: "x", yTitle: "y" });
@@ -54,6 +54,26 @@ test("plotly.js goes out with one figure, and again only when that figure's cell
     assert.match(html, /backpropMoonsNeedPlotly/, "every figure brings the page helper");
     assert.ok(html.length < (carries(s) ? Infinity : 20_000), "a figure without plotly.js is small");
   }
+});
+
+test("a live figure that is the session's first carries plotly.js in its first and final frames only, as one output", () => {
+  const figure = lineFigure([0, 1], [1, 0], { title: "t", xTitle: "x", yTitle: "y" });
+  kernelState().plotlySent = false;
+  const sent = capture(() => {
+    beforeCell("live");
+    const live = liveFigure();
+    live.update(figure); // first frame: brings plotly.js
+    live.update(figure); // frames in between: the page keeps window.Plotly
+    live.update(figure);
+    live.update(figure, true); // final frame: what the saved output keeps
+    show(figure); // a later figure of the session does not carry it
+    const second = liveFigure(); // nor does a later live figure, even its final frame
+    second.update(figure);
+    second.update(figure, true);
+  });
+  assert.deepEqual(sent.map(carries), [true, false, false, true, false, false, false]);
+  assert.deepEqual(sent.map((s) => s.update), [false, true, true, true, false, false, true], "one display, then updates in place");
+  assert.equal(kernelState().plotlyCell, "live", "re-running the live figure's cell sends plotly.js again");
 });
 
 test("a page that asks for plotly.js gets it, under a MIME type nobody renders", () => {

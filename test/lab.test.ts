@@ -180,7 +180,7 @@ test("labNetwork: the lesson's network with the candidate installed", () => {
   assert.deepEqual(nn.toJSON(), articleNetwork().toJSON());
 });
 
-test("lab() on a kernel: the check, then a live figure whose updates never carry plotly.js; re-running trains nothing and says so", async () => {
+test("lab() on a kernel: the check, then a live figure whose frames in between never carry plotly.js; re-running trains nothing and says so", async () => {
   const sent: { type: string; id?: string; html: string; traces?: { name: string; x: unknown[] }[] }[] = [];
   const g = globalThis as { Deno?: unknown };
   g.Deno = { jupyter: { broadcast: (type: string, content: { data: Record<string, unknown>; transient: { display_id?: string } }) => void sent.push({ type, id: content.transient.display_id, html: String(content.data["text/html"] ?? ""), traces: (content.data["application/vnd.plotly.v1+json"] as { data: { name: string; x: unknown[] }[] } | undefined)?.data }) } };
@@ -194,7 +194,9 @@ test("lab() on a kernel: the check, then a live figure whose updates never carry
     const run = await lab({ hidden: forgotDerivative }, s);
     const figures = sent.filter((m) => m.traces && m.id?.startsWith("live-figure"));
     assert.ok(figures.length >= 2 && figures[0].type === "display_data" && figures.slice(1).every((m) => m.type === "update_display_data" && m.id === figures[0].id));
-    assert.ok(sent.filter((m) => m.type === "update_display_data").every((m) => !m.html.includes("<script data-backprop-moons-plotly")), "no update carries plotly.js");
+    const carries = (m: { html: string }): boolean => m.html.includes("<script data-backprop-moons-plotly");
+    assert.ok(figures.slice(1, -1).every((m) => !carries(m)), "no frame between the first and the last carries plotly.js");
+    assert.equal(carries(figures[figures.length - 1]), carries(figures[0]), "the final frame carries plotly.js when the live figure is the session's carrier");
     const last = figures[figures.length - 1].traces!;
     assert.equal(last.find((t) => t.name === "test accuracy")!.x.length, run.history.records.length);
     assert.equal(last.find((t) => t.name === "reference test accuracy")!.x.length, run.history.records.length, "the reference, trained on a worker meanwhile, is drawn whole at the end");
