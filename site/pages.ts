@@ -73,7 +73,7 @@ ${items.join("\n")}
 
 export function labBody(): string {
   return `<h1>The lab: your delta rules, trained here</h1>
-<p class="lead">The two functions below are what backpropagation computes for each layer (chapter 4). Edit them, <b>Check</b> them against the library's rules and finite differences, or <b>Train</b> the article's 2-25-50-25-2 network with them on the moons. The reference run is drawn as a grey ghost. The link in the address bar carries your rule: share it.</p>
+<p class="lead">The two functions below are the delta rules backpropagation runs for every layer (<a href="04-training.html">chapter 4</a>). Edit them, <b>Check</b> them against the library's rules and finite differences, or <b>Train</b> the article's 2-25-50-25-2 network with them; the library's run is the grey ghost. The address bar carries your rule: share the link.</p>
 <div class="lab">
   <div class="lab-left">
     <div class="toolbar">

@@ -6,6 +6,7 @@
  */
 import { EditorView, basicSetup } from "codemirror";
 import { javascript } from "@codemirror/lang-javascript";
+import { ensureSyntaxTree } from "@codemirror/language";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import type * as PlotlyModule from "plotly.js";
 import { BOUNDARY_SHADES, CLASS_COLORS } from "../../src/figures";
@@ -153,6 +154,8 @@ const editor = new EditorView({
     EditorView.updateListener.of((update) => {
       if (!update.docChanged) return;
       clearError();
+      status.report = undefined;
+      $("report").textContent = ""; // a report on other code would mislead
       window.clearTimeout(hashTimer);
       hashTimer = window.setTimeout(writeHash, 300);
     }),
@@ -192,8 +195,29 @@ function clearError(): void {
   editor.dispatch(setDiagnostics(editor.state, []));
 }
 
+/**
+ * Where the editor's own parser (Lezer's TypeScript grammar) first fails, or
+ * undefined. Sucrase backtracks out of a failed arrow function and reports
+ * its start; Lezer's error recovery marks the token itself.
+ */
+function firstParseError(): { line: number; column: number } | undefined {
+  const tree = ensureSyntaxTree(editor.state, editor.state.doc.length, 500);
+  let at: number | undefined;
+  tree?.iterate({
+    enter: (node) => {
+      if (at !== undefined) return false;
+      if (node.type.isError) at = node.from;
+      return undefined;
+    },
+  });
+  if (at === undefined) return undefined;
+  const line = editor.state.doc.lineAt(at);
+  return { line: line.number, column: at - line.from + 1 };
+}
+
 /** The error in the panel under the editor and, when it has a line, underlined at that line in the editor. */
-function showError(error: CodeError): void {
+function showError(reported: CodeError): void {
+  const error = reported.phase === "syntax" ? { ...reported, ...(firstParseError() ?? {}) } : reported;
   status.error = error;
   const doc = editor.state.doc;
   const where = error.line !== undefined && error.line >= 1 && error.line <= doc.lines ? doc.line(error.line) : undefined;
@@ -290,13 +314,14 @@ function curveTraces(key: "mse" | "accuracy"): Partial<PlotlyModule.Data>[] {
   return [line(status.ghost, "reference (the article's rules)", { color: "#bbb", dash: "dash", width: 2 }), line(status.records, "your rules", { color: "#1f77b4", width: 2 })];
 }
 
+/** The legend sits where the curves are not: top right for the falling MSE, bottom right for the rising accuracy. */
 const curveLayout = (title: string, yTitle: string, format?: string): Partial<PlotlyModule.Layout> => ({
   title: { text: title },
-  xaxis: { title: { text: "Epoch" } },
+  xaxis: { title: { text: "epoch" } },
   yaxis: { title: { text: yTitle }, ...(format ? { tickformat: format } : {}) },
   margin: { l: 60, r: 20, t: 40, b: 45 },
-  legend: { orientation: "h", y: -0.25 },
-  height: 300,
+  legend: { x: 1, xanchor: "right", y: format ? 0.05 : 1, yanchor: format ? "bottom" : "top", bgcolor: "rgba(255,255,255,0.8)" },
+  height: 250,
 });
 
 function boundaryTraces(b: NonNullable<typeof boundary>): Partial<PlotlyModule.Data>[] {
@@ -360,6 +385,8 @@ function train(): void {
   clearError();
   status.records = [];
   status.seconds = undefined;
+  status.report = undefined;
+  $("report").textContent = "";
   boundary = undefined;
   setState("training");
   say("Training...");
