@@ -62,6 +62,11 @@ export function nodeRecords(epochs: number): EpochRecord[] {
   return network.train(split.XTrain, split.XTest, split.yTrain, split.yTest, 0.01, epochs, { recordEvery: 10 }).records;
 }
 
+/** The largest relative difference between two histories' MSEs (0 when every MSE is the same double). */
+export function maxRelativeMseDifference(a: EpochRecord[], b: EpochRecord[]): number {
+  return Math.max(0, ...a.map((r, i) => (b[i] ? Math.abs(r.mse - b[i].mse) / Math.abs(b[i].mse) : Infinity)));
+}
+
 /** Why two histories differ, or null: same epochs, identical accuracies, MSE within `rtol` relative. */
 export function compareRecords(browser: EpochRecord[], node: EpochRecord[], rtol = SAME_NUMBERS_RTOL): string | null {
   if (browser.length !== node.length) return `${browser.length} records in the browser, ${node.length} in Node`;
@@ -252,7 +257,7 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
     const why = compareRecords(inBrowser, inNode);
     must(why === null, why ?? "");
     const last = inNode[inNode.length - 1];
-    return `${inNode.length} records identical to Node's within ${SAME_NUMBERS_RTOL} (epoch ${last.epoch}: MSE ${last.mse.toFixed(6)}, accuracy ${(last.accuracy * 100).toFixed(2)}%)`;
+    return `${inNode.length} records agree with Node's (largest relative MSE difference ${maxRelativeMseDifference(inBrowser, inNode)}, tolerance ${SAME_NUMBERS_RTOL}; accuracies equal; epoch ${last.epoch}: MSE ${last.mse.toFixed(6)}, accuracy ${(last.accuracy * 100).toFixed(2)}%)`;
   }, page);
 
   outcomes.push({ name: "lab: no console error, nothing outside the site requested", ok: opened.errors.length === 0 && opened.blocked.length === 0, detail: [`editor usable ${readyMs.toFixed(0)} ms after navigation started`, ...opened.errors, ...opened.blocked].join("\n    ") });

@@ -61,7 +61,7 @@ export function chapterLinks(chapter: ChapterLink, index: number, chapters: Chap
 }
 
 export function indexBody(chapters: ChapterLink[]): string {
-  const items = chapters.map((c) => `<li><a href="${c.name}.html">${escapeHtml(c.title)}</a><p>${c.summary}</p><p class="meta">${c.figures} interactive figure${c.figures === 1 ? "" : "s"} · <a href="notebooks/${c.name}.ipynb">notebook</a></p></li>`);
+  const items = chapters.map((c) => `<li><a href="${c.name}.html">${escapeHtml(c.title)}</a><div class="summary">${c.summary}</div><p class="meta">${c.figures} interactive figure${c.figures === 1 ? "" : "s"} · <a href="notebooks/${c.name}.ipynb">notebook</a></p></li>`);
   return `<h1>${escapeHtml(SITE_TITLE)}</h1>
 <p class="lead">A small fully connected network (2-25-50-25-2, sigmoid, squared error) learns to separate scikit-learn's two moons, and every gradient it follows is derived by hand, written in plain TypeScript, and checked. The chapters below are the project's notebooks, executed, with their printed output and their figures (drag, zoom, hover). In the <a href="lab.html">lab</a> you edit the two delta rules yourself, check them against the reference and train with them, in this browser, with nothing to install.</p>
 <h2>Roadmap</h2>

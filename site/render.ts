@@ -55,7 +55,7 @@ export interface RenderedChapter {
   /** Figures in the chapter, in order (each drawn from its Plotly JSON). */
   figures: number;
   title: string;
-  /** The first paragraph of prose after the title, for the roadmap. */
+  /** The first paragraph of prose after the title (with the list it introduces), as HTML, for the roadmap. */
   summary: string;
 }
 
@@ -100,8 +100,10 @@ export function renderNotebook(nb: Notebook, name: string): RenderedChapter {
         if (heading) title = heading[1].trim();
       }
       if (!summary) {
-        const paragraph = source.replace(/^#.*$/gm, "").trim().split(/\n\s*\n/)[0];
-        if (paragraph) summary = markdown.renderInline(paragraph);
+        // The first paragraph, and the list it introduces when it ends with a colon ("This notebook ... :").
+        const blocks = source.replace(/^#.*$/gm, "").trim().split(/\n\s*\n/).filter((b) => b.trim());
+        const end = blocks.findIndex((b) => !/:\s*$/.test(b.trim()) && !/this notebook\s*$/i.test(b.trim()));
+        if (blocks.length > 0) summary = renderMarkdown(blocks.slice(0, end < 0 ? blocks.length : end + 1).join("\n\n"));
       }
       parts.push(`<section class="prose">${renderMarkdown(source)}</section>`);
     } else if (cell.cell_type === "code") {
