@@ -169,24 +169,50 @@ export function sendPlotlyToPage(): void {
 }
 
 /**
- * Shows a Plotly figure as ONE output: the Plotly MIME type (JupyterLab with
- * the plotly extension, VS Code), HTML that draws offline, and a text
- * summary. plotly.js (4.8 MB) is inlined in one output only: the first
- * figure of a kernel session, or the next one after that output's cell ran
- * again or was deleted (see beforeCell); later figures reuse window.Plotly.
+ * A figure's MIME bundle: the Plotly MIME type (JupyterLab with the plotly
+ * extension, VS Code), HTML that draws offline, and a text summary. With
+ * `carrier`, the HTML starts with plotly.js itself (4.8 MB).
  */
-export function show(figure: Figure): void {
+export function figureBundle(figure: Figure, carrier = false): MimeBundle {
   const title = figure.layout.title;
   const name = typeof title === "string" ? title : title?.text ?? "figure";
-  const state = kernelState();
-  const carrier = state.plotlySent ? "" : `<script ${PLOTLY_CARRIER}>${plotlyScript()}</script>\n`;
-  displayBundle({
+  return {
     "application/vnd.plotly.v1+json": { data: figure.data, layout: figure.layout, ...(figure.config ? { config: figure.config } : {}), ...(figure.frames ? { frames: figure.frames } : {}) },
-    "text/html": carrier + PAGE_HELPER + figureDiv(figure),
+    "text/html": (carrier ? `<script ${PLOTLY_CARRIER}>${plotlyScript()}</script>\n` : "") + PAGE_HELPER + figureDiv(figure),
     "text/plain": `<Plotly figure: ${name}, ${figure.data.length} trace(s)>`,
-  });
+  };
+}
+
+/**
+ * Shows a Plotly figure as ONE output (see figureBundle). plotly.js (4.8 MB)
+ * is inlined in one output only: the first figure of a kernel session, or
+ * the next one after that output's cell ran again or was deleted (see
+ * beforeCell); later figures reuse window.Plotly.
+ */
+export function show(figure: Figure): void {
+  const state = kernelState();
+  displayBundle(figureBundle(figure, !state.plotlySent));
   if (!state.plotlySent) state.plotlyCell = state.cell;
   state.plotlySent = true;
+}
+
+/**
+ * A figure redrawn in place: the first `update` shows it, later ones replace
+ * it (update_display_data with its display id), e.g. a few times a second
+ * while a network trains. An update never carries plotly.js: when the page
+ * has none yet, the first frame goes out as an ordinary figure that carries
+ * it (and stays), and the live figure follows it in an output of its own.
+ */
+export function liveFigure(): { update(figure: Figure): void } {
+  const displayId = `live-figure-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  let created = false;
+  return {
+    update(figure: Figure) {
+      if (!created && !kernelState().plotlySent) show(figure);
+      displayBundle(figureBundle(figure), { displayId, update: created });
+      created = true;
+    },
+  };
 }
 
 /** A text output that can be rewritten in place: the first `update` creates it, later ones replace it. */

@@ -85,6 +85,7 @@ export interface GradientCheckRow {
   layer: number;
   shape: string;
   weightsMaxRelErr: number;
+  /** NaN when the network's own step never updates a bias (nothing to check). */
   biasMaxRelErr: number;
   verdict: GradientVerdict;
 }
@@ -165,11 +166,9 @@ export function gradientCheck(
 function check(network: NeuralNetwork, input: Float64Array, target: Float64Array, order: 2 | 4, epsilon: number, floor: number, nWorst: number): GradientCheckResult {
   const layers = network.layers;
 
-  // Analytic gradient, from the rules backpropagation really uses. Copy the
-  // deltas and each layer's input now: the forward passes below overwrite them.
-  network.computeDeltas(input, 0, target);
-  const deltas = layers.map((layer) => layer.delta.slice());
-  const inputs = layers.map((_, l) => (l === 0 ? input : layers[l - 1].lastActivation.slice()));
+  // Analytic gradient, from what training really runs: the network's own
+  // step if it has one, else the delta rules (and dL/dW_ij = -o_i delta_j).
+  const analyticOf = network.step ? stepGradient(network, input, target) : ruleGradient(network, input, target);
 
   const output = new Float64Array(network.nOutputs);
   const lossAt = (): number => {
@@ -217,29 +216,28 @@ function check(network: NeuralNetwork, input: Float64Array, target: Float64Array
   const results: LayerGradientCheck[] = [];
   for (let l = 0; l < layers.length; l++) {
     const layer = layers[l];
-    const delta = deltas[l];
-    const o = inputs[l];
+    const { weights: dW, bias: dB } = analyticOf[l];
     const nOut = layer.nNeurons;
     const W = layer.weights.data;
     let weightsMax = 0;
     for (let i = 0; i < layer.nInput; i++) {
       for (let j = 0; j < nOut; j++) {
-        const analytic = -(o[i] * delta[j]); // delta = -dL/dz, z_j = sum_i o_i W_ij + b_j
+        const analytic = dW[i * nOut + j];
         const n = numerical(W, i * nOut + j);
         const e = relativeError(analytic, n, floor);
         if (e > weightsMax) weightsMax = e;
         consider({ layer: l, parameter: "weight", i, j, analytic, numerical: n }, e);
       }
     }
-    let biasMax = 0;
-    for (let j = 0; j < nOut; j++) {
-      const analytic = -delta[j];
+    let biasMax = dB ? 0 : NaN; // NaN: a step that never updates a bias has no bias gradient to check
+    for (let j = 0; dB && j < nOut; j++) {
+      const analytic = dB[j];
       const n = numerical(layer.bias, j);
       const e = relativeError(analytic, n, floor);
       if (e > biasMax) biasMax = e;
       consider({ layer: l, parameter: "bias", i: 0, j, analytic, numerical: n }, e);
     }
-    const layerMax = Math.max(weightsMax, biasMax);
+    const layerMax = dB ? Math.max(weightsMax, biasMax) : weightsMax;
     results.push({
       layer: l,
       nInput: layer.nInput,
@@ -279,8 +277,50 @@ function check(network: NeuralNetwork, input: Float64Array, target: Float64Array
     verdict,
     worst,
     rows,
-    report: () => renderReport(rows, worst, maxRelativeError, verdict, `order ${order}, h ${sci(epsilon)}`, kinkNote),
+    report: () => renderReport(rows, worst, maxRelativeError, verdict, `order ${order}, h ${sci(epsilon)}${network.step ? ", of the network's own step" : ""}`, kinkNote),
   };
+}
+
+/** dL/dW and dL/db of one layer (row-major like its weights); bias null when the step leaves every bias alone. */
+interface AnalyticGradient {
+  weights: Float64Array;
+  bias: Float64Array | null;
+}
+
+/** From the delta rules: dL/dW_ij = -o_i delta_j and dL/db_j = -delta_j (delta = -dL/dz, z_j = sum_i o_i W_ij + b_j). */
+function ruleGradient(network: NeuralNetwork, input: Float64Array, target: Float64Array): AnalyticGradient[] {
+  network.computeDeltas(input, 0, target);
+  return network.layers.map((layer, l) => {
+    const o = l === 0 ? input : network.layers[l - 1].lastActivation;
+    const weights = new Float64Array(layer.nInput * layer.nNeurons);
+    for (let i = 0; i < layer.nInput; i++) for (let j = 0; j < layer.nNeurons; j++) weights[i * layer.nNeurons + j] = -(o[i] * layer.delta[j]);
+    return { weights, bias: layer.delta.map((d) => -d) };
+  });
+}
+
+/**
+ * From a learner's whole step: the gradient is what the step does to the
+ * weights. One step at lr = 1 moves W by -dL/dW, so dL/dW = W_before - W_after;
+ * then every weight and bias is put back exactly.
+ */
+function stepGradient(network: NeuralNetwork, input: Float64Array, target: Float64Array): AnalyticGradient[] {
+  const layers = network.layers;
+  const before = layers.map((layer) => ({ weights: layer.weights.data.slice(), bias: layer.bias.slice() }));
+  try {
+    network.step!(layers, input.slice(), target.slice(), 1);
+    return layers.map((layer, l) => {
+      const moved = layer.bias.some((b, j) => !Object.is(b, before[l].bias[j]));
+      return {
+        weights: before[l].weights.map((w, k) => w - layer.weights.data[k]),
+        bias: moved ? before[l].bias.map((b, j) => b - layer.bias[j]) : null,
+      };
+    });
+  } finally {
+    layers.forEach((layer, l) => {
+      layer.weights.data.set(before[l].weights);
+      layer.bias.set(before[l].bias);
+    });
+  }
 }
 
 const sci = (v: number): string => (Number.isFinite(v) ? v.toExponential(2) : String(v));
@@ -299,7 +339,7 @@ function renderReport(
   ];
   for (const r of rows) {
     lines.push(
-      `${String(r.layer).padStart(5)}  ${r.shape.padEnd(9)}  ${sci(r.weightsMaxRelErr).padStart(19)}  ${sci(r.biasMaxRelErr).padStart(16)}  ${r.verdict}`,
+      `${String(r.layer).padStart(5)}  ${r.shape.padEnd(9)}  ${sci(r.weightsMaxRelErr).padStart(19)}  ${(Number.isNaN(r.biasMaxRelErr) ? "not updated" : sci(r.biasMaxRelErr)).padStart(16)}  ${r.verdict}`,
     );
   }
   if (worst.length > 0) {

@@ -28,6 +28,26 @@ export interface TrainOptions {
   onEpoch?: (epoch: number, maxEpochs: number) => void;
 }
 
+/**
+ * A whole SGD step on one sample, written by a learner (notebook 03's
+ * `backpropagationStep`): the forward pass, every delta, every update, on
+ * `layers` in place. `x` holds the sample's features, `y` its one-hot target.
+ * It may return each layer's delta (code convention, -dL/dz), which the
+ * per-layer check then compares; what it returns is otherwise ignored.
+ */
+export type TrainingStep = (layers: readonly Layer[], x: Float64Array, y: Float64Array, lr: number) => readonly Float64Array[] | void;
+
+/** A learner may assign anything to `step`: check it before the first sample, not in the middle of training. */
+export function assertStep(step: unknown, where: string): void {
+  if (step === null) return;
+  if (typeof step !== "function") {
+    throw new Error(`${where}: network.step must be null (the library's step) or a function (layers, x, y, lr) => ..., got ${describe(step)}`);
+  }
+  if (step.length !== 4) {
+    throw new Error(`${where}: network.step must take the 4 arguments (layers, x, y, lr), got a function of ${step.length} argument(s)`);
+  }
+}
+
 /** A learner may assign any object to `deltaRules`: check it before the first step, not in the middle of one. */
 function assertDeltaRules(rules: DeltaRules, where: string): void {
   if (rules === null || typeof rules !== "object" || typeof rules.output !== "function" || typeof rules.hidden !== "function") {
@@ -96,6 +116,13 @@ export class NeuralNetwork {
    * derivation. `backpropagation` and `train` call whatever is here, as it is.
    */
   deltaRules: DeltaRules = articleDeltaRules();
+  /**
+   * Your own whole step (see `TrainingStep`), or null for the library's.
+   * When set, `train` and `backpropagation` run it for every sample instead
+   * of the library's step, and `deltaRules` and `updateBias` are not used:
+   * the step does everything itself.
+   */
+  step: TrainingStep | null = null;
   /** A scratch row for the loss's probabilities, sized when the output layer is added. */
   private probabilities = new Float64Array(0);
 
@@ -189,7 +216,8 @@ export class NeuralNetwork {
 
   /**
    * The article's backpropagation: ONE SGD step on ONE sample. Checks its
-   * arguments, then runs `step`, the same code `train` runs for every sample.
+   * arguments, then runs the step `train` runs for every sample: the
+   * network's own `step` if one is set, else the library's.
    */
   backpropagation(x: VectorLike, yOneHot: VectorLike, learningRate: number): void {
     const input = toVector(x, "backpropagation: x");
@@ -201,7 +229,9 @@ export class NeuralNetwork {
     assertTarget(target, "backpropagation");
     assertLearningRate(learningRate, "backpropagation");
     assertDeltaRules(this.deltaRules, "backpropagation");
-    this.step(input, 0, target, learningRate);
+    assertStep(this.step, "backpropagation");
+    if (this.step) this.step(this._layers, input, target, learningRate);
+    else this.libraryStep(input, 0, target, learningRate);
   }
 
   /**
@@ -219,12 +249,12 @@ export class NeuralNetwork {
   }
 
   /**
-   * One SGD step, unchecked: steps 1-3 (`computeDeltas`), then
+   * The library's SGD step, unchecked: steps 1-3 (`computeDeltas`), then
    * 4. every layer's update from the input it saw, o_prev (x for the first layer):
    *    W_ij += delta_j * o_i * lr, and b_j += delta_j * lr with `updateBias`.
    * All deltas are computed before any weight moves, as in the article.
    */
-  private step(input: Float64Array, inputOffset: number, target: Float64Array, lr: number): void {
+  private libraryStep(input: Float64Array, inputOffset: number, target: Float64Array, lr: number): void {
     this.computeDeltas(input, inputOffset, target);
     const layers = this._layers;
     for (let l = 0; l < layers.length; l++) {
@@ -266,6 +296,7 @@ export class NeuralNetwork {
     assertLabels(yTest, nClasses, "train: yTest");
     assertLearningRate(learningRate, "train");
     assertDeltaRules(this.deltaRules, "train");
+    assertStep(this.step, "train");
     if (typeof maxEpochs !== "number" || !Number.isInteger(maxEpochs) || maxEpochs < 0 || maxEpochs > MAX_EPOCHS) {
       throw new Error(`train: maxEpochs must be an integer in [0, ${MAX_EPOCHS}], got ${describe(maxEpochs)}`);
     }
@@ -281,6 +312,9 @@ export class NeuralNetwork {
     const targets = oneHot(yTrain, nClasses);
     const target = new Float64Array(nClasses);
     const nFeatures = trainX.cols;
+    const ownStep = this.step;
+    // A learner's step takes x as an array of its own: one view per sample, made once.
+    const rows = ownStep ? Array.from({ length: trainX.rows }, (_, s) => trainX.data.subarray(s * nFeatures, (s + 1) * nFeatures)) : [];
     const history = new TrainingHistory();
     // The weights at the last checkpoint whose loss was finite (at first: as given).
     const checkpoint = this.saveWeights();
@@ -288,7 +322,8 @@ export class NeuralNetwork {
     for (let epoch = 0; epoch <= maxEpochs; epoch++) {
       for (let s = 0; s < trainX.rows; s++) {
         for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
-        this.step(trainX.data, s * nFeatures, target, learningRate);
+        if (ownStep) ownStep(this._layers, rows[s], target, learningRate);
+        else this.libraryStep(trainX.data, s * nFeatures, target, learningRate);
       }
       if (epoch % recordEvery === 0 || epoch === maxEpochs) {
         const scores = this.probabilitiesOf(trainX);

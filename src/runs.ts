@@ -10,6 +10,7 @@ import { dirname } from "path";
 import type { Split } from "./data";
 import { DeltaRules, hiddenLayerDelta, outputLayerDelta } from "./delta-rules";
 import { articleNetwork } from "./experiment";
+import { LESSON_SETTINGS, type LabRun, type LabSettings } from "./lab";
 import { EpochRecord, TrainingHistory, formatRecord } from "./history";
 import { Matrix } from "./matrix";
 import { NeuralNetwork, type TrainOptions } from "./network";
@@ -19,18 +20,11 @@ import { formatDuration } from "./progress";
 /** Where notebook 04 saves its run and notebook 05 looks for it. */
 export const RUN_FILE = "output/run.json";
 
-export interface RunSettings {
-  learningRate: number;
-  epochs: number;
-  /** The seed of the initial weights (the project's default generator). */
-  seed: number;
-  updateBias: boolean;
-}
+/** A run's settings: the lab's (learning rate, epochs, seed, bias updates). */
+export type RunSettings = LabSettings;
+export { LESSON_SETTINGS };
 
-/** The lesson's settings, with this project's default seed (the lesson sets none). */
-export const LESSON_SETTINGS: Readonly<RunSettings> = { learningRate: 0.01, epochs: 1000, seed: 1, updateBias: false };
-
-/** Which function computed one kind of delta: the library's own, or another one (its source as it was). */
+/** Which function computed one kind of delta (or the whole step): the library's own, or another one (its source as it was). */
 export interface RuleRecord {
   origin: "library" | "own";
   source: string;
@@ -42,7 +36,7 @@ export interface SavedRun {
   /** Who trained it, e.g. "notebook 04". */
   madeBy: string;
   settings: RunSettings;
-  rules: { output: RuleRecord; hidden: RuleRecord };
+  rules: { output: RuleRecord; hidden: RuleRecord; step?: RuleRecord };
   /** When training ended, ISO 8601 (UTC). */
   finishedAt: string;
   seconds: number;
@@ -64,9 +58,44 @@ function describeRule(rule: unknown, library: unknown): RuleRecord {
   return { origin: rule === library ? "library" : "own", source: String(rule) };
 }
 
-/** The rules a network trains with, as a run records them. */
-export function recordRules(rules: DeltaRules): SavedRun["rules"] {
-  return { output: describeRule(rules.output, outputLayerDelta), hidden: describeRule(rules.hidden, hiddenLayerDelta) };
+/** The rules (and own step, if any) a network trains with, as a run records them. */
+export function recordRules(rules: DeltaRules, step: unknown = null): SavedRun["rules"] {
+  return { output: describeRule(rules.output, outputLayerDelta), hidden: describeRule(rules.hidden, hiddenLayerDelta), ...(step ? { step: describeRule(step, null) } : {}) };
+}
+
+/**
+ * The code of a function without comments and spacing: how a rule's source
+ * is compared with the rules notebook 04 commits (its kernel compiles the
+ * cell first, which keeps the code and may change only spacing).
+ */
+export function codeOf(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "").replace(/\s+/g, "");
+}
+
+/** FNV-1a (32 bits) of the text, in hex: a short fingerprint. */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * Fingerprints of `codeOf` the two rules notebook 04 commits (`myOutputDelta`,
+ * `myHiddenDelta`): they are the lesson's rules written out, so a run with
+ * them unedited is the lesson's run. test/runs.test.ts recomputes them from
+ * the notebook, so an edit of 04's rules must update them here.
+ */
+export const LESSON_RULE_FINGERPRINTS = { output: "0a862a78", hidden: "bf4a9640" } as const;
+
+/** Whether a recorded rule is the library's, the lesson's as written in notebook 04, or the learner's own. */
+export function ruleKind(kind: "output" | "hidden", rule: RuleRecord): "library" | "lesson" | "own" {
+  if (rule.origin === "library") return "library";
+  return fingerprint(codeOf(rule.source)) === LESSON_RULE_FINGERPRINTS[kind] ? "lesson" : "own";
+}
+
+/** The fingerprint `LESSON_RULE_FINGERPRINTS` holds for a rule's source. */
+export function ruleFingerprint(source: string): string {
+  return fingerprint(codeOf(source));
 }
 
 /** The history a divergence error carries (train throws one when the loss stops being finite), if `e` is such an error. */
@@ -107,15 +136,23 @@ export function timedTraining(training: () => TrainingHistory): TrainingOutcome 
  * notebook can show what happened; any other error is rethrown.
  */
 export function recordRun(network: NeuralNetwork, settings: RunSettings, training: () => TrainingHistory, options: { file?: string; madeBy?: string } = {}): Run {
+  rmSync(options.file ?? RUN_FILE, { force: true });
+  return writeRun(network, settings, timedTraining(training), options);
+}
+
+/** Saves a run of the lab (`lab()` in a notebook) to `file` for notebook 05, in place of the previous one. */
+export function saveRun(run: LabRun, options: { file?: string; madeBy?: string } = {}): Run {
+  return writeRun(run.network, run.settings, run, options);
+}
+
+function writeRun(network: NeuralNetwork, settings: RunSettings, { history, seconds, diverged }: TrainingOutcome, options: { file?: string; madeBy?: string }): Run {
   const file = options.file ?? RUN_FILE;
-  rmSync(file, { force: true });
-  const { history, seconds, diverged } = timedTraining(training);
   const saved: SavedRun = {
     format: "backprop-moons/run",
     version: 1,
     madeBy: options.madeBy ?? "notebook 04",
     settings: { ...settings },
-    rules: recordRules(network.deltaRules),
+    rules: recordRules(network.deltaRules, network.step),
     finishedAt: new Date().toISOString(),
     seconds,
     outcome: diverged === undefined ? "finished" : "diverged",
@@ -124,6 +161,7 @@ export function recordRun(network: NeuralNetwork, settings: RunSettings, trainin
     network: network.toJSON(),
   };
   mkdirSync(dirname(file), { recursive: true });
+  rmSync(file, { force: true });
   writeFileSync(file, JSON.stringify(saved, null, 1));
   return { saved, network, history };
 }
@@ -162,9 +200,18 @@ export function isLessonSettings(settings: RunSettings): boolean {
 }
 
 function rulesText(rules: SavedRun["rules"]): string {
-  if (rules.output.origin === "library" && rules.hidden.origin === "library") return "the library's outputLayerDelta and hiddenLayerDelta";
-  const one = (name: string, r: RuleRecord) => (r.origin === "library" ? `the library's ${name}` : "your own");
-  return `output: ${one("outputLayerDelta", rules.output)}; hidden: ${one("hiddenLayerDelta", rules.hidden)}`;
+  if (rules.step) return "your own whole step";
+  const output = ruleKind("output", rules.output);
+  const hidden = ruleKind("hidden", rules.hidden);
+  if (output === "library" && hidden === "library") return "the library's outputLayerDelta and hiddenLayerDelta";
+  if (output === "lesson" && hidden === "lesson") return "the lesson's rules, as written in 04";
+  const one = (name: string, kind: string) => (kind === "library" ? `the library's ${name}` : kind === "lesson" ? "the lesson's, as written in 04" : "your own");
+  return `output: ${one("outputLayerDelta", output)}; hidden: ${one("hiddenLayerDelta", hidden)}`;
+}
+
+/** Whether the run trained with the lesson's formulas: the library's rules or 04's unedited copies of them. */
+function lessonRules(rules: SavedRun["rules"]): boolean {
+  return !rules.step && ruleKind("output", rules.output) !== "own" && ruleKind("hidden", rules.hidden) !== "own";
 }
 
 function ago(iso: string, now: Date): string {
@@ -200,13 +247,13 @@ export function compareWithLesson(run: Run): string {
   const { saved, history } = run;
   const accuracy = history.last?.accuracy ?? NaN;
   const percent = `${(accuracy * 100).toFixed(2)}%`;
-  const libraryRules = saved.rules.output.origin === "library" && saved.rules.hidden.origin === "library";
+  const libraryRules = lessonRules(saved.rules);
   if (saved.outcome === "diverged") return `This run diverged (see its message); the lesson reaches 97.67%.`;
   if (!isLessonSettings(saved.settings)) return `Test accuracy ${percent} with your settings; the lesson's settings reach 97.67%.`;
   if (libraryRules && !(accuracy >= 0.97)) {
-    throw new Error(`compareWithLesson: the lesson's settings with the library's rules should reach at least 97% test accuracy, got ${percent}: something in src/ is broken`);
+    throw new Error(`compareWithLesson: the lesson's settings with the lesson's rules (${rulesText(saved.rules)}) should reach at least 97% test accuracy, got ${percent}: something in src/ is broken`);
   }
-  if (libraryRules) return `Test accuracy ${percent} with the lesson's settings and the library's rules (the lesson reports 97.67%).`;
+  if (libraryRules) return `Test accuracy ${percent} with the lesson's settings and the ${rulesText(saved.rules).startsWith("the library's") ? "library's" : "lesson's"} rules (the lesson reports 97.67%).`;
   return `Test accuracy ${percent} with the lesson's settings and your rules (${rulesText(saved.rules)}); the library's rules reach 97.67% with these settings.` +
     (accuracy >= 0.97 ? " Your rules reproduce the lesson." : " Your rules fall short of the lesson's 97%: check them with the gradient check (notebooks 03 and 06).");
 }

@@ -5,11 +5,12 @@
  * is left. It never waits for the main thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { SweepWorkerData, WorkerMessage, runExperiment } from "./sweep";
+import { SharedRecords, SweepWorkerData, WorkerMessage, runExperiment } from "./sweep";
 
 const port = parentPort!;
 const post = (message: WorkerMessage) => port.postMessage(message);
-const { runs, next } = workerData as SweepWorkerData;
+const { runs, next, shared: sharedData } = workerData as SweepWorkerData;
+const shared = sharedData && new SharedRecords(runs.length, sharedData.capacity, sharedData.buffer);
 
 for (let index = Atomics.add(next, 0, 1); index < runs.length; index = Atomics.add(next, 0, 1)) {
   post({ type: "start", index });
@@ -20,7 +21,7 @@ for (let index = Atomics.add(next, 0, 1); index < runs.length; index = Atomics.a
       if (now - last < 200 && epoch !== epochs) return;
       last = now;
       post({ type: "progress", index, epoch, epochs });
-    });
+    }, (record) => shared?.write(index, record));
     post({ type: "result", result });
   } catch (e) {
     Atomics.store(next, 0, runs.length); // the other workers stop after their current run

@@ -7,19 +7,20 @@
  * another (tested).
  *
  * The workers run the library as it is in src/ now: an edit to src/ reaches
- * them after a kernel restart, as it reaches `train`. A delta rule written in
- * a notebook cell cannot travel to a thread as a function; pass its source
- * instead (`hiddenRule: myRule.toString()`), which works when the function
- * uses nothing but its arguments and `Math`.
+ * them after a kernel restart, as it reaches `train`. A delta rule or a whole
+ * step written in a notebook cell cannot travel to a thread as a function;
+ * pass its source instead (`hiddenRule: myRule.toString()`,
+ * `step: myStep.toString()`), which works when the function uses nothing but
+ * its arguments and globals such as `Math` and `Float64Array`.
  */
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { HiddenDeltaRule } from "./delta-rules";
+import type { HiddenDeltaRule, OutputDeltaRule } from "./delta-rules";
 import { ArticleNetworkOptions, articleData, articleNetwork } from "./experiment";
 import { EpochRecord } from "./history";
-import { TrainingDivergedError } from "./network";
+import { NeuralNetwork, TrainingDivergedError, type TrainingStep, assertStep } from "./network";
 import type { NetworkJSON } from "./network-json";
 
 /** One training run: the article's network (seed, activations, loss, bias updates as in articleNetwork) and data, with these changes. */
@@ -34,6 +35,10 @@ export interface SweepRun extends ArticleNetworkOptions {
   recordEvery?: number;
   /** Source text of a HiddenDeltaRule, e.g. `myRule.toString()`, used instead of the library's rule. */
   hiddenRule?: string;
+  /** Source text of an OutputDeltaRule, used instead of the library's rule. */
+  outputRule?: string;
+  /** Source text of a whole TrainingStep (e.g. notebook 03's `backpropagationStep.toString()`), run for every sample instead of the library's step. */
+  step?: string;
 }
 
 export interface SweepResult {
@@ -68,9 +73,55 @@ export interface SweepOptions {
   onResult?: (result: SweepResult) => void;
   /** Aborting it stops the sweep: no run starts after that, the workers end, and the promise rejects with the abort's reason. */
   signal?: AbortSignal;
+  /**
+   * Where every run writes each record as it is taken, readable at any time
+   * from this thread, even while it is busy (a training in a notebook cell
+   * draws a reference run that trains on a worker meanwhile).
+   */
+  shared?: SharedRecords;
 }
 
-const KEYS: readonly string[] = ["label", "seed", "numpySeed", "hidden", "output", "loss", "updateBias", "learningRate", "epochs", "recordEvery", "hiddenRule"];
+/**
+ * Records of several runs in shared memory: a worker writes them, this thread
+ * reads them synchronously (no message, so no need for a free event loop).
+ * Each run has room for `capacity` records; the count is written last.
+ */
+export class SharedRecords {
+  readonly buffer: SharedArrayBuffer;
+  private readonly counts: Int32Array;
+  private readonly values: Float64Array;
+
+  constructor(readonly runs: number, readonly capacity: number, buffer?: SharedArrayBuffer) {
+    const countBytes = 8 * Math.ceil((4 * runs) / 8);
+    this.buffer = buffer ?? new SharedArrayBuffer(countBytes + 8 * 3 * runs * capacity);
+    this.counts = new Int32Array(this.buffer, 0, runs);
+    this.values = new Float64Array(this.buffer, countBytes, 3 * runs * capacity);
+  }
+
+  /** How many records a run of `epochs` epochs takes, recorded every `recordEvery`. */
+  static capacityFor(epochs: number, recordEvery: number): number {
+    return Math.floor(epochs / recordEvery) + 2;
+  }
+
+  write(index: number, record: EpochRecord): void {
+    const n = Atomics.load(this.counts, index);
+    if (n >= this.capacity) return;
+    this.values.set([record.epoch, record.mse, record.accuracy], 3 * (index * this.capacity + n));
+    Atomics.store(this.counts, index, n + 1); // after the values: a reader that sees the count sees them
+  }
+
+  read(index: number): EpochRecord[] {
+    const n = Atomics.load(this.counts, index);
+    const out: EpochRecord[] = [];
+    for (let k = 0; k < n; k++) {
+      const at = 3 * (index * this.capacity + k);
+      out.push({ epoch: this.values[at], mse: this.values[at + 1], accuracy: this.values[at + 2] });
+    }
+    return out;
+  }
+}
+
+const KEYS: readonly string[] = ["label", "seed", "numpySeed", "hidden", "output", "loss", "updateBias", "learningRate", "epochs", "recordEvery", "hiddenRule", "outputRule", "step"];
 
 /** The label a run gets when it has none: its settings that differ from the article's. */
 export function runLabel(run: SweepRun): string {
@@ -84,6 +135,8 @@ export function runLabel(run: SweepRun): string {
   if (run.learningRate !== undefined) parts.push(`lr ${run.learningRate}`);
   if (run.updateBias) parts.push("bias updates");
   if (run.hiddenRule !== undefined) parts.push("own hidden rule");
+  if (run.outputRule !== undefined) parts.push("own output rule");
+  if (run.step !== undefined) parts.push("own step");
   return parts.join(", ");
 }
 
@@ -101,12 +154,13 @@ function checkRun(run: SweepRun, name: string): void {
   positive(run.epochs, "epochs", true, 0);
   positive(run.recordEvery, "recordEvery", true, 1);
   if (run.label !== undefined && typeof run.label !== "string") throw new Error(`${name}.label must be a string`);
-  if (run.hiddenRule !== undefined && typeof run.hiddenRule !== "string") {
-    throw new Error(`${name}.hiddenRule must be the source text of a rule (myRule.toString()), got ${typeof run.hiddenRule}`);
+  for (const key of SOURCES) {
+    if (run[key] !== undefined && typeof run[key] !== "string") {
+      throw new Error(`${name}.${key} must be source text (myFunction.toString()), got ${typeof run[key]}`);
+    }
   }
   try {
-    articleNetwork(networkOptions(run)); // seeds, names, activations, loss
-    if (run.hiddenRule !== undefined) compileRule(run.hiddenRule);
+    installSources(articleNetwork(networkOptions(run)), run); // seeds, names, activations, loss, sources
   } catch (e) {
     throw new Error(`${name}: ${(e as Error).message}`);
   }
@@ -116,26 +170,41 @@ function networkOptions(run: SweepRun): ArticleNetworkOptions {
   return { seed: run.seed, numpySeed: run.numpySeed, hidden: run.hidden, output: run.output, loss: run.loss, updateBias: run.updateBias };
 }
 
-function compileRule(source: string): HiddenDeltaRule {
-  let rule: unknown;
+/** The settings that carry a function as source text, and the arguments each function takes. */
+const SOURCES = ["hiddenRule", "outputRule", "step"] as const;
+const SIGNATURES: Record<(typeof SOURCES)[number], string> = { hiddenRule: "(layer, next)", outputRule: "(layer, target, loss)", step: "(layers, x, y, lr)" };
+
+function compileSource(source: string, key: (typeof SOURCES)[number]): unknown {
+  let fn: unknown;
   try {
-    rule = new Function(`"use strict"; return (${source});`)();
+    fn = new Function(`"use strict"; return (${source});`)();
   } catch (e) {
-    throw new Error(`hiddenRule does not compile as a function: ${(e as Error).message}`);
+    throw new Error(`${key} does not compile as a function: ${(e as Error).message}`);
   }
-  if (typeof rule !== "function") throw new Error("hiddenRule must be the source of a function (layer, next) => { ... }");
-  return rule as HiddenDeltaRule;
+  if (typeof fn !== "function") throw new Error(`${key} must be the source of a function ${SIGNATURES[key]} => { ... }`);
+  return fn;
+}
+
+/** Puts the run's rules and step (given as source text) on the network; returns it. */
+function installSources(nn: NeuralNetwork, run: SweepRun): NeuralNetwork {
+  if (run.hiddenRule !== undefined) nn.deltaRules.hidden = compileSource(run.hiddenRule, "hiddenRule") as HiddenDeltaRule;
+  if (run.outputRule !== undefined) nn.deltaRules.output = compileSource(run.outputRule, "outputRule") as OutputDeltaRule;
+  if (run.step !== undefined) {
+    const step = compileSource(run.step, "step");
+    assertStep(step, "step");
+    nn.step = step as TrainingStep;
+  }
+  return nn;
 }
 
 /**
  * One run, in this thread: build the network, train it, report. This is
  * what every worker runs too. `onEpoch` is called after every epoch.
  */
-export function runExperiment(run: SweepRun, index = 0, onEpoch?: (epoch: number, epochs: number) => void): SweepResult {
+export function runExperiment(run: SweepRun, index = 0, onEpoch?: (epoch: number, epochs: number) => void, onRecord?: (record: EpochRecord) => void): SweepResult {
   checkRun(run, "runExperiment: run");
   const { split } = articleData();
-  const nn = articleNetwork(networkOptions(run));
-  if (run.hiddenRule !== undefined) nn.deltaRules.hidden = compileRule(run.hiddenRule);
+  const nn = installSources(articleNetwork(networkOptions(run)), run);
   const epochs = run.epochs ?? 1000;
   const records: EpochRecord[] = [];
   let diverged: string | undefined;
@@ -143,7 +212,10 @@ export function runExperiment(run: SweepRun, index = 0, onEpoch?: (epoch: number
   try {
     nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, run.learningRate ?? 0.01, epochs, {
       recordEvery: run.recordEvery ?? 10,
-      onRecord: (r) => records.push(r),
+      onRecord: (r) => {
+        records.push(r);
+        onRecord?.(r);
+      },
       onEpoch,
     });
   } catch (e) {
@@ -186,6 +258,8 @@ export interface SweepWorkerData {
   runs: readonly SweepRun[];
   /** next[0]: the index of the next run to take (Atomics.add), shared by all workers. */
   next: Int32Array;
+  /** SweepOptions.shared, as its buffer and capacity. */
+  shared?: { buffer: SharedArrayBuffer; capacity: number };
 }
 
 export type WorkerMessage =
@@ -223,7 +297,7 @@ export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {
     for (let i = 0; i < runs.length; i++) {
       if (options.signal?.aborted) throw stopped();
       const label = runLabel(runs[i]);
-      finish(runExperiment(runs[i], i, (epoch, epochs) => options.onProgress?.({ index: i, label, epoch, epochs })));
+      finish(runExperiment(runs[i], i, (epoch, epochs) => options.onProgress?.({ index: i, label, epoch, epochs }), (r) => options.shared?.write(i, r)));
       await new Promise((resolve) => setImmediate(resolve)); // let a notebook show what finished
     }
     return results;
@@ -236,7 +310,7 @@ export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {
   // while the workers train the other runs).
   const source = workerSource();
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const workerData: SweepWorkerData = { runs, next };
+  const workerData: SweepWorkerData = { runs, next, ...(options.shared ? { shared: { buffer: options.shared.buffer, capacity: options.shared.capacity } } : {}) };
   let onAbort = (): void => undefined;
   try {
     await new Promise<void>((resolve, reject) => {

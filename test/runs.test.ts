@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HiddenDeltaRule, Layer, NeuralNetwork, TrainingHistory, hiddenLayerDelta, makeMoons, trainTestSplit } from "../src/index";
-import { LESSON_SETTINGS, compareWithLesson, describeRun, lessonNetwork, loadRun, recordRun, savedOrLessonRun } from "../src/runs";
+import { LESSON_RULE_FINGERPRINTS, LESSON_SETTINGS, compareWithLesson, describeRun, lessonNetwork, loadRun, recordRun, ruleFingerprint, saveRun, savedOrLessonRun } from "../src/runs";
+import { cellSource, readNotebook } from "../jupyter/notebook-runner";
+import { repoRoot } from "./helpers";
 
 const { X, y } = makeMoons(200, 0.2, 100);
 const split = trainTestSplit(X, y, 0.3, 42);
@@ -102,4 +104,43 @@ test("savedOrLessonRun loads a saved run and trains nothing", () => {
   const run = savedOrLessonRun(split, {}, file);
   assert.equal(run.saved.madeBy, "a test");
   assert.equal(run.history.last?.epoch, 1);
+});
+
+/** 04's committed rules, as the functions' source text (what a run records). */
+function notebook04Rules(): { output: string; hidden: string } {
+  const cells = readNotebook(join(repoRoot, "notebooks", "04-training.ipynb")).cells.map(cellSource);
+  const rule = (name: string, type: string): string => {
+    const m = new RegExp(`const ${name}: ${type} = (\\([^)]*\\) => \\{[\\s\\S]*?\\n\\});`).exec(cells.find((c) => c.includes(`const ${name}:`)) ?? "");
+    assert.ok(m, `04 defines ${name} as an arrow function closed on its own line`);
+    return m[1];
+  };
+  return { output: rule("myOutputDelta", "OutputDeltaRule"), hidden: rule("myHiddenDelta", "HiddenDeltaRule") };
+}
+
+test("LESSON_RULE_FINGERPRINTS are those of 04's committed rules; a run with them says 'the lesson's rules, as written in 04', an edit says 'your own'", () => {
+  const rules = notebook04Rules();
+  assert.deepEqual({ output: ruleFingerprint(rules.output), hidden: ruleFingerprint(rules.hidden) }, LESSON_RULE_FINGERPRINTS);
+  const record = (output: string, hidden: string) => ({ output: { origin: "own" as const, source: output }, hidden: { origin: "own" as const, source: hidden } });
+  const fake = (r: ReturnType<typeof record>) => {
+    const history = new TrainingHistory();
+    history.add({ epoch: 1000, mse: 0.024, accuracy: 0.9767 });
+    const network = new NeuralNetwork().addLayer(new Layer(2, 2, "sigmoid"));
+    return { saved: { format: "backprop-moons/run" as const, version: 1 as const, madeBy: "test", settings: { ...LESSON_SETTINGS }, rules: r, finishedAt: new Date().toISOString(), seconds: 1, outcome: "finished" as const, history: history.toJSON(), network: network.toJSON() }, network, history };
+  };
+  // Spacing and comments aside (the kernel compiles the cell), the same code is the lesson's.
+  const respaced = rules.hidden.replace(/\/\/.*$/gm, "").replace(/ = /g, "=");
+  assert.match(describeRun(fake(record(rules.output, respaced))), /rules:\s+the lesson's rules, as written in 04/);
+  assert.match(compareWithLesson(fake(record(rules.output, rules.hidden))), /the lesson's rules/);
+  const edited = rules.hidden.replace(/layer\.delta\[j\] = [^;]*;/, "layer.delta[j] = sum;");
+  assert.notEqual(edited, rules.hidden);
+  assert.match(describeRun(fake(record(rules.output, edited))), /output: the lesson's, as written in 04; hidden: your own/);
+});
+
+test("saveRun saves a lab run for notebook 05, with its rules", () => {
+  const file = tempFile();
+  const nn = lessonNetwork();
+  const history = nn.train(XTrain, XTest, yTrain, yTest, 0.01, 1);
+  const run = saveRun({ label: "x", settings: short, history, network: nn, seconds: 1, cached: false }, { file });
+  assert.equal(loadRun(file).saved.rules.hidden.origin, "library");
+  assert.deepEqual(run.history.records, history.records);
 });

@@ -1,0 +1,153 @@
+/**
+ * The lab in a notebook, one call per cell: `await lab(myRules)` prints the
+ * per-layer check against the library (src/lab-check.ts), then trains with a
+ * figure that redraws while it trains (src/live-figure.ts, shown through
+ * src/display.ts), the library's reference run drawn behind it in grey.
+ *
+ * Runs are cached for the kernel session (src/lab.ts): re-running a cell
+ * whose rules and settings did not change trains nothing, and says so. A
+ * reference run that is not cached yet trains on a worker thread beside the
+ * learner's run (src/sweep.ts), its records shared as they come.
+ */
+import { liveFigure, liveProgress } from "./display";
+import { articleData } from "./experiment";
+import { type Figure, classOneScore } from "./figures";
+import { TrainingHistory, formatRecord } from "./history";
+import { type Candidate, type LabRun, type LabSettings, cachedRun, describeCandidate, isLibrary, labCache, labNetwork, labSettings, runKey, trainCandidate } from "./lab";
+import { checkCandidate } from "./lab-check";
+import { liveFrames, liveGrid, trainingFigure } from "./live-figure";
+import { NeuralNetwork } from "./network";
+import { formatDuration } from "./progress";
+import { SharedRecords, sweep } from "./sweep";
+
+export interface LabOptions {
+  /** The run's name in the figure and the messages; default from the candidate ("your hidden rule", "your step"). */
+  label?: string;
+  /** Print the per-layer check before training (default true). */
+  check?: boolean;
+}
+
+const settingsText = (s: LabSettings): string => `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}${s.updateBias ? ", biases trained" : ""}`;
+
+/** The reference run (the library's rules) as a LabRun, from a sweep's result. */
+function referenceFromSweep(result: Awaited<ReturnType<typeof sweep>>[number], s: LabSettings): LabRun {
+  return {
+    label: "the library's rules",
+    settings: s,
+    history: TrainingHistory.fromJSON({ records: result.records }),
+    network: NeuralNetwork.fromJSON(result.network),
+    seconds: result.seconds,
+    cached: false,
+    ...(result.diverged === undefined ? {} : { diverged: result.diverged }),
+  };
+}
+
+/** The final frame of a run (from the cache, or after training), with the reference behind it. */
+function finalFigure(run: LabRun, reference: LabRun | undefined, title: string): Figure {
+  const { split } = articleData();
+  const grid = liveGrid(split.XTest);
+  return trainingFigure({
+    title,
+    records: run.history.records,
+    reference: reference?.history.records,
+    epochs: run.settings.epochs,
+    boundary: { grid, z: classOneScore(run.network, grid) },
+    points: { X: split.XTest, y: split.yTest },
+  });
+}
+
+function outcome(run: LabRun): string {
+  const last = run.history.last;
+  return run.diverged ? `DIVERGED (last finite record: ${last ? formatRecord(last) : "none"})` : last ? formatRecord(last) : "nothing recorded";
+}
+
+/**
+ * Checks `candidate` (your delta rules `{ output?, hidden? }`, or your whole
+ * step `(layers, x, y, lr) => ...`) against the library's rules, then trains
+ * it on the lesson's network and data with `settings` (default the lesson's),
+ * drawing the curves and the decision boundary as it trains. Returns the run.
+ * A run with the same source and settings trained earlier in this kernel
+ * session is shown again instead of retrained.
+ */
+export async function lab(candidate: Candidate, settings: Partial<LabSettings> = {}, options: LabOptions = {}): Promise<LabRun> {
+  const s = labSettings(settings, "lab");
+  labNetwork(candidate, s, "lab"); // refuses a bad candidate before anything runs
+  const name = options.label ?? describeCandidate(candidate);
+  const title = `${name}: ${settingsText(s)} (grey: the library's rules)`;
+  if (options.check ?? true) console.log(checkCandidate(candidate, s).report() + "\n");
+
+  const cached = cachedRun(candidate, s);
+  let reference = isLibrary(candidate) ? undefined : cachedRun({}, s);
+  if (cached) {
+    console.log(`${name}: the same source and settings trained earlier in this session (${formatDuration(cached.seconds)}): nothing trained now.\n  ${outcome(cached)}`);
+    liveFigure().update(finalFigure(cached, reference, title));
+    return cached;
+  }
+
+  // The reference: cached, the candidate itself, or trained on a worker thread meanwhile.
+  let shared: SharedRecords | undefined;
+  let pending: Promise<LabRun> | undefined;
+  if (!isLibrary(candidate) && reference === undefined) {
+    shared = new SharedRecords(1, SharedRecords.capacityFor(s.epochs, 10));
+    const sh = shared;
+    pending = sweep([{ label: "reference", seed: s.seed, learningRate: s.learningRate, epochs: s.epochs, updateBias: s.updateBias }], { workers: 1, shared: sh }).then(([r]) => referenceFromSweep(r, s));
+    pending.catch(() => undefined); // reported where it is awaited
+  }
+  console.log(isLibrary(candidate) ? `${name}: this run is the reference.` :
+    reference ? "reference (the library's rules, same settings): from this session's cache." :
+      "reference (the library's rules, same settings): not trained yet in this session; it trains on a second thread beside yours.");
+
+  const { split } = articleData();
+  const figure = liveFigure();
+  let draw = (): void => undefined;
+  const run = trainCandidate(candidate, s, {
+    label: name,
+    watch: (network) => {
+      const frames = liveFrames(network, { X: split.XTest, y: split.yTest }, (f) => figure.update(f), {
+        title,
+        epochs: s.epochs,
+        reference: () => reference?.history.records ?? shared?.read(0) ?? [],
+      });
+      draw = frames.draw;
+      const progress = liveProgress();
+      return {
+        onRecord: (r) => (progress.onRecord?.(r), frames.train.onRecord?.(r)),
+        onEpoch: (e, m) => (progress.onEpoch?.(e, m), frames.train.onEpoch?.(e, m)),
+      };
+    },
+  });
+  if (pending) {
+    try {
+      reference = await pending;
+      labCache().set(runKey({}, s), reference);
+    } catch (e) {
+      console.log(`reference run failed on its thread: ${(e as Error).message}`);
+    }
+  }
+  draw(); // the last frame, with the whole reference (and after a divergence)
+  console.log(`${name}: trained now in ${formatDuration(run.seconds)}. ${outcome(run)}`);
+  if (reference) console.log(`the library's rules:  ${outcome(reference)}`);
+  return run;
+}
+
+/**
+ * Every candidate trained with the same settings (those trained earlier in
+ * this session with the same source and settings come from the cache, and
+ * the table says so), in order, each with its live figure. Returns the runs.
+ */
+export async function compareCandidates(candidates: readonly { name: string; candidate: Candidate }[], settings: Partial<LabSettings> = {}): Promise<LabRun[]> {
+  if (!Array.isArray(candidates) || candidates.length === 0) throw new Error("compareCandidates: candidates must be a non-empty array of { name, candidate }");
+  const s = labSettings(settings, "compareCandidates");
+  candidates.forEach(({ candidate }, i) => labNetwork(candidate, s, `compareCandidates: candidates[${i}]`));
+  const runs: LabRun[] = [];
+  for (const { name, candidate } of candidates) runs.push({ ...(cachedRun(candidate, s) ?? (await lab(candidate, s, { label: name, check: false }))), label: name });
+  const trained = runs.filter((r) => !r.cached).length;
+  console.table(runs.map((r) => ({
+    rules: r.label,
+    "last record": r.history.last ? `epoch ${r.history.last.epoch}: MSE ${r.history.last.mse.toFixed(4)}, accuracy ${(r.history.last.accuracy * 100).toFixed(2)}%` : "none",
+    outcome: r.diverged ? "diverged" : "finished",
+    time: r.cached ? `cached (${formatDuration(r.seconds)})` : formatDuration(r.seconds),
+  })));
+  console.log(trained === 0 ? `Nothing trained: all ${runs.length} runs come from this session's cache (same source and settings).` : `${trained} run(s) trained now, ${runs.length - trained} from this session's cache.`);
+  return runs;
+}
