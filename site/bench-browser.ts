@@ -13,8 +13,8 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { launchChromium } from "../scripts/chromium";
 import { UsageError, intFlag, parseFlags, repoRoot, runCli } from "../scripts/cli";
-import { articleData, articleNetwork } from "../src/experiment";
 import type { EpochRecord } from "../src/history";
+import { trainCandidate } from "../src/lab";
 import { ARTICLE_SETTINGS } from "./browser/protocol";
 import { compareRecords, maxRelativeMseDifference, openSitePage } from "./check";
 import { serveStatic } from "./serve";
@@ -30,12 +30,8 @@ const median = (xs: number[]): number => {
 };
 
 function nodeRun(epochs: number): { seconds: number; records: EpochRecord[] } {
-  const s = ARTICLE_SETTINGS;
-  const { split } = articleData();
-  const network = articleNetwork({ seed: s.seed, hidden: s.hidden, updateBias: s.updateBias });
-  const t0 = performance.now();
-  const history = network.train(split.XTrain, split.XTest, split.yTrain, split.yTest, s.learningRate, epochs, { recordEvery: 10 });
-  return { seconds: (performance.now() - t0) / 1000, records: history.records };
+  const run = trainCandidate({}, { ...ARTICLE_SETTINGS, epochs }, { watch: () => ({ recordEvery: 10 }) });
+  return { seconds: run.seconds, records: run.history.records };
 }
 
 async function main(): Promise<void> {

@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { build as esbuild } from "esbuild";
-import { articleData, articleNetwork } from "../src/experiment";
 import type { EpochRecord } from "../src/history";
+import { trainCandidate } from "../src/lab";
 import { numberFlag, parseCommandLine, repoRoot } from "../scripts/cli";
 import { ExecutedNotebook, executedNotebooks } from "./notebooks";
 import { ChapterLink, KATEX_HEAD, chapterLinks, indexBody, labBody, page } from "./pages";
@@ -68,16 +68,12 @@ function referenceRun(log: (line: string) => void): { records: EpochRecord[]; se
   const cached = join(CACHE, `reference-${hash.digest("hex").slice(0, 16)}.json`);
   if (existsSync(cached)) return JSON.parse(readFileSync(cached, "utf8"));
   log(`  training the reference run in Node (${ARTICLE_SETTINGS.epochs} epochs, cached afterwards in ${relative(process.cwd(), CACHE)})...`);
-  const s = ARTICLE_SETTINGS;
-  const { split } = articleData();
-  const network = articleNetwork({ seed: s.seed, hidden: s.hidden, updateBias: s.updateBias });
-  const t0 = Date.now();
-  const history = network.train(split.XTrain, split.XTest, split.yTrain, split.yTest, s.learningRate, s.epochs, { recordEvery: 10 });
-  const run = { records: history.records, settings: s, seconds: (Date.now() - t0) / 1000 };
+  const run = trainCandidate({}, ARTICLE_SETTINGS, { watch: () => ({ recordEvery: 10 }) });
+  const reference = { records: run.history.records, settings: ARTICLE_SETTINGS, seconds: run.seconds };
   mkdirSync(CACHE, { recursive: true });
-  writeFileSync(cached, JSON.stringify(run));
-  log(`  reference run: ${run.seconds.toFixed(1)} s, final accuracy ${(history.last!.accuracy * 100).toFixed(2)}%`);
-  return run;
+  writeFileSync(cached, JSON.stringify(reference));
+  log(`  reference run: ${run.seconds.toFixed(1)} s, final accuracy ${(run.history.last!.accuracy * 100).toFixed(2)}%`);
+  return reference;
 }
 
 function copyAssets(out: string): void {

@@ -18,9 +18,10 @@ import { dirname, join, relative, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../scripts/chromium";
 import { parseCommandLine, repoRoot } from "../scripts/cli";
-import { articleData, articleNetwork } from "../src/experiment";
 import type { EpochRecord } from "../src/history";
+import { trainCandidate } from "../src/lab";
 import { PRESETS } from "./browser/presets";
+import { ARTICLE_SETTINGS } from "./browser/protocol";
 import { serveStatic } from "./serve";
 
 const USAGE = `Usage: node build/site/check.js [--site output/site] [--screenshot docs/images/lab.png] [--lab-only]
@@ -57,9 +58,7 @@ export async function openSitePage(browser: Browser, origin: string, url: string
 
 /** Node's run of the article's network with the library's rules: what the page must reproduce. */
 export function nodeRecords(epochs: number): EpochRecord[] {
-  const { split } = articleData();
-  const network = articleNetwork({ seed: 1 });
-  return network.train(split.XTrain, split.XTest, split.yTrain, split.yTest, 0.01, epochs, { recordEvery: 10 }).records;
+  return trainCandidate({}, { ...ARTICLE_SETTINGS, epochs }, { watch: () => ({ recordEvery: 10 }) }).history.records;
 }
 
 /** The largest relative difference between two histories' MSEs (0 when every MSE is the same double). */
@@ -172,10 +171,10 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
   await step("lab: Check, f' forgotten", async (p) => {
     await p.click("#check");
     must((await waitIdle(p, 120_000)) === "done", `state ${await labValue(p, "window.lab.state")}, error ${JSON.stringify(await labValue(p, "window.lab.error"))}`);
-    const rows = await labValue<{ layer: number; verdict: string; deltaApprox: boolean; deltaExact: boolean; flagged: boolean }[]>(p, `window.lab.report.gradient.map((g) => {
-      const d = window.lab.report.comparisons.find((c) => c.layer === g.layer && c.quantity.endsWith("delta"));
-      return { layer: g.layer, verdict: g.verdict, deltaApprox: d.approx, deltaExact: d.exact, flagged: document.querySelector('#report tr[data-layer="' + g.layer + '"]').classList.contains("fail") };
-    })`);
+    const rows = await labValue<{ layer: number; verdict: string; deltaApprox: boolean; deltaExact: boolean; flagged: boolean }[]>(p, `window.lab.report.layers.map((l) => ({
+      layer: l.layer, verdict: l.verdict, deltaApprox: l.delta.approximate, deltaExact: l.delta.exact,
+      flagged: document.querySelector('#report tr[data-layer="' + l.layer + '"]').classList.contains("fail"),
+    }))`);
     const hidden = rows.filter((r) => r.layer < 3);
     const output = rows.find((r) => r.layer === 3);
     must(rows.length === 4, `${rows.length} layers in the report`);
@@ -219,8 +218,10 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
     const early = await labValue<number>(p, "window.lab.records.length");
     await p.waitForFunction(`window.lab.records.length >= ${early + 10} && window.lab.ghost.length > 0`, undefined, { timeout: 180_000, polling: 100 });
     const later = await labValue<number>(p, "window.lab.records.length");
-    const points = await labValue<number>(p, `document.querySelectorAll("#mse-plot .scatterlayer .trace").length`);
-    must(points >= 2, `the MSE figure shows ${points} traces (the ghost and your run expected)`);
+    const traces = await labValue<number>(p, `document.querySelectorAll("#live-plot .scatterlayer .trace").length`);
+    const heatmap = await labValue<number>(p, `document.querySelectorAll("#live-plot .heatmaplayer image, #live-plot .hm image").length`);
+    must(traces >= 6, `the live figure shows ${traces} scatter traces (2 ghost curves, 2 of your run, 2 classes of points expected)`);
+    must(heatmap >= 1, "the live figure shows no decision boundary (heatmap)");
     if (screenshot) {
       mkdirSync(dirname(screenshot), { recursive: true });
       await p.waitForTimeout(300); // let the frame in flight be drawn

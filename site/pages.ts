@@ -84,6 +84,8 @@ export function labBody(): string {
     </div>
     <div id="editor"></div>
     <pre id="error" class="error" hidden></pre>
+  </div>
+  <div class="lab-right">
     <fieldset class="settings"><legend>Settings</legend>
       <label>learning rate <input id="lr" type="number" step="any" min="0"></label>
       <label>epochs <input id="epochs" type="number" step="1" min="0"></label>
@@ -94,10 +96,6 @@ export function labBody(): string {
     <p id="status" class="status" role="status"></p>
     <div id="report" class="report"></div>
   </div>
-  <div class="lab-right">
-    <div id="mse-plot" class="plot"></div>
-    <div id="accuracy-plot" class="plot"></div>
-    <div id="boundary-plot" class="plot boundary"></div>
-  </div>
-</div>`;
+</div>
+<div id="live-plot" class="plot"></div>`;
 }

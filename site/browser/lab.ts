@@ -9,11 +9,12 @@ import { javascript } from "@codemirror/lang-javascript";
 import { ensureSyntaxTree } from "@codemirror/language";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import type * as PlotlyModule from "plotly.js";
-import { BOUNDARY_SHADES, CLASS_COLORS } from "../../src/figures";
 import type { EpochRecord } from "../../src/history";
+import { trainingFigure } from "../../src/live-figure";
+import { Matrix } from "../../src/matrix";
 import { PRESETS, presetById } from "./presets";
 import { ARTICLE_SETTINGS } from "./protocol";
-import type { BoundarySetup, CheckReport, CodeError, FromWorker, LabSettings, RulesSource, ToWorker } from "./protocol";
+import type { BoundarySetup, CheckReport, CodeError, FromWorker, PageSettings, RulesSource, ToWorker } from "./protocol";
 
 type Plotly = typeof PlotlyModule;
 type LabState = "idle" | "checking" | "training" | "done" | "stopped" | "diverged" | "error";
@@ -68,7 +69,7 @@ const inputs = {
   updateBias: $<HTMLInputElement>("bias"),
 };
 
-function showSettings(s: LabSettings): void {
+function showSettings(s: PageSettings): void {
   inputs.learningRate.value = String(s.learningRate);
   inputs.epochs.value = String(s.epochs);
   inputs.seed.value = String(s.seed);
@@ -77,7 +78,7 @@ function showSettings(s: LabSettings): void {
 }
 
 /** The settings in the form, or a message naming the field that is wrong. */
-function readSettings(): LabSettings | string {
+function readSettings(): PageSettings | string {
   const learningRate = Number(inputs.learningRate.value);
   const epochs = Number(inputs.epochs.value);
   const seed = Number(inputs.seed.value);
@@ -101,7 +102,7 @@ function writeHash(): void {
   else params.set("code", toBase64Url(code));
   const s = readSettings();
   if (typeof s !== "string") {
-    (Object.keys(ARTICLE_SETTINGS) as (keyof LabSettings)[]).forEach((key) => {
+    (Object.keys(ARTICLE_SETTINGS) as (keyof PageSettings)[]).forEach((key) => {
       if (s[key] !== ARTICLE_SETTINGS[key]) params.set(key, String(s[key]));
     });
   }
@@ -110,9 +111,9 @@ function writeHash(): void {
 }
 
 /** The code and settings in the hash (a shared link), or the article's rules. */
-function readHash(): { code: string; settings: LabSettings; note?: string } {
+function readHash(): { code: string; settings: PageSettings; note?: string } {
   const params = new URLSearchParams(location.hash.slice(1));
-  const settings: LabSettings = { ...ARTICLE_SETTINGS };
+  const settings: PageSettings = { ...ARTICLE_SETTINGS };
   let code = PRESETS[0].code;
   let note: string | undefined;
   const preset = params.get("preset");
@@ -127,7 +128,7 @@ function readHash(): { code: string; settings: LabSettings; note?: string } {
     code = presetById(preset)?.code ?? code;
     if (!presetById(preset)) note = `No preset "${preset}"; showing the article's rules.`;
   }
-  const number = (key: keyof LabSettings): number | undefined => (params.has(key) ? Number(params.get(key)) : undefined);
+  const number = (key: keyof PageSettings): number | undefined => (params.has(key) ? Number(params.get(key)) : undefined);
   settings.learningRate = number("learningRate") ?? settings.learningRate;
   settings.epochs = number("epochs") ?? settings.epochs;
   settings.seed = number("seed") ?? settings.seed;
@@ -267,16 +268,16 @@ function rules(): RulesSource {
 
 const fmt = (v: number): string => (Number.isNaN(v) ? "NaN" : v === 0 ? "0" : v.toExponential(2));
 
+/** checkCandidate's per-layer table: delta and dL/dW against the library's (exact, approximate, max |diff|), and the finite-difference verdict. */
 function showReport(report: CheckReport): void {
-  const rows = report.gradient.map((g) => {
-    const delta = report.comparisons.find((c) => c.layer === g.layer && c.quantity.endsWith("delta"))!;
-    const dW = report.comparisons.find((c) => c.layer === g.layer && c.quantity.endsWith("dL/dW"))!;
-    const ok = g.verdict === "good" || g.verdict === "acceptable";
-    const cmp = (c: typeof delta) => `<td>${c.exact ? "exact" : c.approx ? "approx" : "<b>differs</b>"}</td><td>${fmt(c.maxDiff)}</td>`;
-    return `<tr class="${ok && delta.approx && dW.approx ? "pass" : "fail"}" data-layer="${g.layer}"><td>layers[${g.layer}] (${g.shape})</td>${cmp(delta)}${cmp(dW)}<td>${fmt(g.maxRelativeError)}</td><td class="verdict">${g.verdict}</td></tr>`;
+  const agreement = (a: CheckReport["layers"][number]["delta"]): string =>
+    a === null ? `<td colspan="2">(not returned)</td>` : `<td>${a.exact ? "exact" : a.approximate ? "approx." : "<b>differs</b>"}</td><td>${fmt(a.maxDiff)}</td>`;
+  const rows = report.layers.map((l) => {
+    const ok = (l.verdict === "good" || l.verdict === "acceptable") && l.gradient.approximate && (l.delta === null || l.delta.approximate);
+    return `<tr class="${ok ? "pass" : "fail"}" data-layer="${l.layer}"><td>layers[${l.layer}] (${l.shape})</td>${agreement(l.delta)}${agreement(l.gradient)}<td>${fmt(l.maxRelativeError)}</td><td class="verdict">${l.verdict}</td></tr>`;
   });
   $("report").innerHTML =
-    `<p>Your rules against the library's on training sample ${report.sample}, then a finite-difference check of your gradient: <b>${report.verdict}</b>.</p>` +
+    `<p>Your rules against the library's on training samples ${report.samples.join(", ")}, from the same weights; then finite differences on sample ${report.samples[0]}: <b>${report.verdict}</b>. A flagged layer whose layer above passes is where the error starts (it travels backwards).</p>` +
     `<table><thead><tr><th>layer</th><th>delta</th><th>max |diff|</th><th>dL/dW</th><th>max |diff|</th><th>finite diff. max rel. error</th><th>verdict</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
@@ -304,62 +305,41 @@ function check(): void {
 
 // ------------------------------------------------------------------ Train: curves and boundary
 
-const curves = { mse: $("mse-plot"), accuracy: $("accuracy-plot"), boundary: $("boundary-plot") };
+const livePlot = $("live-plot");
 let redrawPending = false;
-let boundary: { setup: BoundarySetup; z: number[][]; epoch: number } | undefined;
+let boundary: { setup: BoundarySetup; X: Matrix; z: number[][] } | undefined;
+let epochsOfRun = 0;
 
-function curveTraces(key: "mse" | "accuracy"): Partial<PlotlyModule.Data>[] {
-  const line = (records: EpochRecord[], name: string, style: Partial<PlotlyModule.ScatterLine>): Partial<PlotlyModule.Data> =>
-    ({ type: "scatter", mode: "lines", name, x: records.map((r) => r.epoch), y: records.map((r) => r[key]), line: style });
-  return [line(status.ghost, "reference (the article's rules)", { color: "#bbb", dash: "dash", width: 2 }), line(status.records, "your rules", { color: "#1f77b4", width: 2 })];
-}
-
-/** The legend sits where the curves are not: top right for the falling MSE, bottom right for the rising accuracy. */
-const curveLayout = (title: string, yTitle: string, format?: string): Partial<PlotlyModule.Layout> => ({
-  title: { text: title },
-  xaxis: { title: { text: "epoch" } },
-  yaxis: { title: { text: yTitle }, ...(format ? { tickformat: format } : {}) },
-  margin: { l: 60, r: 20, t: 40, b: 45 },
-  legend: { x: 1, xanchor: "right", y: format ? 0.05 : 1, yanchor: format ? "bottom" : "top", bgcolor: "rgba(255,255,255,0.8)" },
-  height: 250,
-});
-
-function boundaryTraces(b: NonNullable<typeof boundary>): Partial<PlotlyModule.Data>[] {
-  const points = [0, 1].map((c) => {
-    const idx = b.setup.points.label.flatMap((label, i) => (label === c ? [i] : []));
-    return { type: "scatter", mode: "markers", name: `class ${c}`, x: idx.map((i) => b.setup.points.x[i]), y: idx.map((i) => b.setup.points.y[i]), marker: { color: CLASS_COLORS[c], size: 5, line: { width: 1, color: "white" } } } as Partial<PlotlyModule.Data>;
-  });
-  return [
-    { type: "contour", x: b.setup.xs, y: b.setup.ys, z: b.z, zmin: 0, zmax: 1, ncontours: 20, colorscale: BOUNDARY_SHADES, contours: { coloring: "fill", showlines: false }, showscale: false, hoverinfo: "skip" } as Partial<PlotlyModule.Data>,
-    ...points,
-  ];
-}
-
+/** Redraws the live figure (src/live-figure.ts's trainingFigure) at the next animation frame. */
 function scheduleRedraw(): void {
-  if (redrawPending) return;
+  if (redrawPending || !boundary || boundary.z.length === 0) return;
   redrawPending = true;
   requestAnimationFrame(() => {
     redrawPending = false;
+    const b = boundary;
+    if (!b) return;
+    const figure = trainingFigure({
+      title: "Your rules (blue, red) and the library's (grey)",
+      records: status.records,
+      reference: status.ghost,
+      epochs: epochsOfRun,
+      boundary: { grid: { xs: b.setup.xs, ys: b.setup.ys, points: new Matrix(0, 2) }, z: b.z },
+      points: { X: b.X, y: b.setup.points.labels },
+    });
     void plotly().then(async (P) => {
-      await P.react(curves.mse, curveTraces("mse"), curveLayout("Training MSE", "MSE"), { responsive: true, displaylogo: false });
-      await P.react(curves.accuracy, curveTraces("accuracy"), curveLayout("Test accuracy", "accuracy", ".0%"), { responsive: true, displaylogo: false });
-      if (boundary) {
-        const b = boundary;
-        await P.react(curves.boundary, boundaryTraces(b), {
-          title: { text: b.epoch < 0 ? "Decision boundary, before training" : `Decision boundary, epoch ${b.epoch}` },
-          margin: { l: 40, r: 20, t: 40, b: 30 }, height: 420, showlegend: false,
-        }, { responsive: true, displaylogo: false });
-        status.boundaryFrames++;
-      }
+      // The page's width, not the notebook's 980 px; trainingFigure's accuracy axis lacks anchor "x2" and would sit on the MSE plot.
+      const layout = { ...figure.layout, width: undefined, autosize: true, yaxis2: { ...figure.layout.yaxis2, anchor: "x2" } } as Partial<PlotlyModule.Layout>;
+      await P.react(livePlot, figure.data as PlotlyModule.Data[], layout, { responsive: true, displaylogo: false });
+      status.boundaryFrames++;
     });
   });
 }
 
 let referenceRun: Promise<EpochRecord[]> | undefined;
-const sameAsArticle = (s: LabSettings): boolean => s.learningRate === ARTICLE_SETTINGS.learningRate && s.seed === ARTICLE_SETTINGS.seed && s.hidden === ARTICLE_SETTINGS.hidden && s.updateBias === ARTICLE_SETTINGS.updateBias && s.epochs <= ARTICLE_SETTINGS.epochs;
+const sameAsArticle = (s: PageSettings): boolean => s.learningRate === ARTICLE_SETTINGS.learningRate && s.seed === ARTICLE_SETTINGS.seed && s.hidden === ARTICLE_SETTINGS.hidden && s.updateBias === ARTICLE_SETTINGS.updateBias && s.epochs <= ARTICLE_SETTINGS.epochs;
 
 /** The ghost: the library's rules with the same settings; precomputed in Node for the article's settings, else trained beside yours. */
-function startGhost(settings: LabSettings): void {
+function startGhost(settings: PageSettings): void {
   status.ghost = [];
   if (sameAsArticle(settings)) {
     referenceRun ??= fetch("assets/reference.json").then((r) => r.json() as Promise<{ records: EpochRecord[] }>).then((r) => r.records);
@@ -388,6 +368,7 @@ function train(): void {
   status.report = undefined;
   $("report").textContent = "";
   boundary = undefined;
+  epochsOfRun = settings.epochs;
   setState("training");
   say("Training...");
   const t0 = performance.now();
@@ -395,10 +376,10 @@ function train(): void {
   worker = startWorker({ type: "train", rules: rules(), settings, boundaryEveryMs: 250 }, (m) => {
     switch (m.type) {
       case "setup":
-        boundary = { setup: m.boundary, z: [], epoch: -1 };
+        boundary = { setup: m.boundary, X: new Matrix(m.boundary.points.rows, 2, Float64Array.from(m.boundary.points.data)), z: [] };
         break;
       case "boundary":
-        if (boundary) boundary = { ...boundary, z: m.z, epoch: m.epoch };
+        if (boundary) boundary.z = m.z;
         scheduleRedraw();
         break;
       case "record": {

@@ -1,24 +1,20 @@
 /** Messages between the lab page (lab.ts) and its Web Worker (worker.ts). */
 import type { EpochRecord } from "../../src/history";
-import type { ActivationName } from "../../src/activation";
+import type { Agreement } from "../../src/lab-check";
+import { LESSON_SETTINGS, type LabSettings } from "../../src/lab";
 
-export interface LabSettings {
-  learningRate: number;
-  epochs: number;
-  seed: number;
-  hidden: Extract<ActivationName, "sigmoid" | "tanh" | "relu">;
-  updateBias: boolean;
-}
+/** The page's settings: the lab's, with the hidden activation always given. */
+export type PageSettings = LabSettings & { hidden: NonNullable<LabSettings["hidden"]> };
 
-/** The lesson's run: notebook 04's settings (seed 1: the lesson has none). */
-export const ARTICLE_SETTINGS: Readonly<LabSettings> = { learningRate: 0.01, epochs: 1000, seed: 1, hidden: "sigmoid", updateBias: false };
+/** The lesson's run (notebook 04's settings; seed 1, since the lesson has none). */
+export const ARTICLE_SETTINGS: Readonly<PageSettings> = { ...LESSON_SETTINGS, hidden: "sigmoid" };
 
 /** The learner's TypeScript, or the library's own rules (the reference, the ghost run). */
 export type RulesSource = { kind: "code"; code: string } | { kind: "reference" };
 
 export type ToWorker =
-  | { type: "check"; rules: RulesSource; settings: LabSettings }
-  | { type: "train"; rules: RulesSource; settings: LabSettings; boundaryEveryMs: number };
+  | { type: "check"; rules: RulesSource; settings: PageSettings }
+  | { type: "train"; rules: RulesSource; settings: PageSettings; boundaryEveryMs: number };
 
 /** Where in the learner's code something went wrong (1-based, as the editor counts). */
 export interface CodeError {
@@ -28,34 +24,30 @@ export interface CodeError {
   column?: number;
 }
 
-/** One layer's comparison of the learner's rules with the reference (makemore's cmp). */
-export interface LayerComparison {
-  layer: number;
-  /** "layers[3] delta" or "layers[3] dL/dW" */
-  quantity: string;
-  exact: boolean;
-  approx: boolean;
-  maxDiff: number;
-}
-
-export interface GradientVerdictRow {
+/** One layer of src/lab-check.ts's checkCandidate, as plain data. */
+export interface LayerCheck {
   layer: number;
   shape: string;
-  maxRelativeError: number;
+  delta: Agreement | null;
+  gradient: Agreement;
+  /** The finite-difference check of this layer. */
   verdict: string;
+  maxRelativeError: number;
 }
 
 export interface CheckReport {
-  sample: number;
-  comparisons: LayerComparison[];
-  gradient: GradientVerdictRow[];
+  samples: number[];
+  layers: LayerCheck[];
   verdict: string;
+  /** checkCandidate's own table. */
+  text: string;
 }
 
+/** What the live figure draws the boundary over: the grid and the test points. */
 export interface BoundarySetup {
   xs: number[];
   ys: number[];
-  points: { x: number[]; y: number[]; label: number[] };
+  points: { rows: number; data: number[]; labels: number[] };
 }
 
 export type FromWorker =
