@@ -52,7 +52,8 @@ export async function openSitePage(browser: Browser, origin: string, url: string
     opened.blocked.push(u);
     return route.abort("blockedbyclient");
   });
-  await page.goto(url, { waitUntil: "load" });
+  // Not "load": the lab fetches plotly.js (4.8 MB) once the editor is usable, which delays the load event.
+  await page.goto(url, { waitUntil: "domcontentloaded", timeout: 120_000 });
   return opened;
 }
 
@@ -208,6 +209,27 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
     const shown = (await p.textContent("#error")) ?? "";
     must(shown.startsWith(`Line ${at}`), `the message under the editor reads "${shown}"`);
     return `line ${at} underlined; "${shown}"`;
+  }, page);
+
+  await step("lab: the rule and the settings travel in the URL hash", async (p) => {
+    // The editor holds the syntax-error edit from the step above: not a preset, so the hash carries the code.
+    await p.fill("#epochs", "123");
+    await p.dispatchEvent("#epochs", "change");
+    await p.waitForTimeout(500); // the hash is written 300 ms after the last edit
+    const url = await labValue<string>(p, "location.href");
+    const code = await labValue<string>(p, "window.lab.code()");
+    must(/#.*code=/.test(url) && /epochs=123/.test(url), `the address does not carry the rule and the epochs: ${url}`);
+    const shared = await openSitePage(browser, origin, url);
+    try {
+      await shared.page.waitForFunction("window.lab && window.lab.ready", undefined, { timeout: 30_000 });
+      must((await labValue<string>(shared.page, "window.lab.code()")) === code, "a page opened from the link does not hold the same rule");
+      must((await shared.page.inputValue("#epochs")) === "123", "a page opened from the link does not have the same epochs");
+      must(shared.errors.length === 0, shared.errors.join("; "));
+    } finally {
+      await shared.close();
+    }
+    await p.fill("#epochs", "1000");
+    return `a link of ${url.length} characters reopens the same rule and settings`;
   }, page);
 
   await step("lab: Train draws growing curves, a live boundary and the ghost; Stop stops", async (p) => {
