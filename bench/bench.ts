@@ -68,6 +68,9 @@ interface RunResult {
   history: History;
   predict?: { testRows: number; testMsPerCall: number; gridRows: number; gridMsPerCall: number };
   passSeconds?: number[];
+  /** --live: frames built and their serialized size. */
+  frames?: number;
+  frameBytes?: number;
   evalSeconds?: number[];
   numpy?: string;
   python?: string;
@@ -220,6 +223,8 @@ function main(): void {
     }
     const tsResults: RunResult[] = [];
     const learnerResults: RunResult[] = [];
+    const stepResults: RunResult[] = [];
+    const liveResults: RunResult[] = [];
     const cResults: RunResult[] = [];
     // Deno runs the very file Node runs (build/bench/train-ts.js, CommonJS): only the engine differs.
     const deno = denoBinary();
@@ -234,6 +239,10 @@ function main(): void {
       tsResults.push(tsRun(["--predict"], "TypeScript run"));
       log(`round ${r}/${runs}: TypeScript, learner-written hidden rule ...`);
       learnerResults.push(tsRun(["--learner-rule"], "TypeScript learner-rule run"));
+      log(`round ${r}/${runs}: TypeScript, notebook 03's step as written ...`);
+      stepResults.push(tsRun(["--learner-step"], "TypeScript learner-step run"));
+      log(`round ${r}/${runs}: TypeScript with the live figure's frames ...`);
+      liveResults.push(tsRun(["--live"], "TypeScript live-figure run"));
       if (deno) {
         log(`round ${r}/${runs}: TypeScript on Deno ...`);
         const what = "TypeScript on Deno run";
@@ -259,6 +268,14 @@ function main(): void {
     const learner = summarise(learnerResults, steps, flops);
     learner.check = {
       sameBitsAsLibrary: learnerResults.every((r) => r.finalChecksum === tsResults[0].finalChecksum && r.finalMse === tsResults[0].finalMse),
+    };
+    const learnerStep = summarise(stepResults, steps, flops);
+    learnerStep.check = { sameBitsAsLibrary: stepResults.every((r) => r.finalChecksum === tsResults[0].finalChecksum && r.finalMse === tsResults[0].finalMse) };
+    const live = summarise(liveResults, steps, flops);
+    live.check = {
+      sameBitsAsLibrary: liveResults.every((r) => r.finalChecksum === tsResults[0].finalChecksum && r.finalMse === tsResults[0].finalMse),
+      frames: median(liveResults.map((r) => r.frames ?? NaN)),
+      kBPerFrame: median(liveResults.map((r) => (r.frameBytes ?? NaN) / (r.frames ?? NaN) / 1000)),
     };
     const predict = {
       testRows: tsResults[0].predict!.testRows,
@@ -330,6 +347,10 @@ function main(): void {
     const ratios = {
       typescriptOverC: perRoundRatio(tsResults),
       learnerRuleOverC: perRoundRatio(learnerResults),
+      learnerStepOverC: perRoundRatio(stepResults),
+      learnerStepOverCCpu: perRoundRatio(stepResults, true),
+      liveOverTypescript: median(liveResults.map((r, k) => r.seconds / tsResults[k].seconds)),
+      liveOverTypescriptCpu: median(liveResults.map((r, k) => (r.cpuSeconds ?? NaN) / (tsResults[k].cpuSeconds ?? NaN))),
       typescriptOverCCpu: perRoundRatio(tsResults, true),
       learnerRuleOverCCpu: perRoundRatio(learnerResults, true),
       numpyOverTypescript: np.status === "ok" ? np.seconds! / ts.seconds! : null,
@@ -348,6 +369,8 @@ function main(): void {
     out.push("|---|---:|---:|---:|---:|");
     out.push(row("TypeScript (the library's step, what `train` runs)", ts));
     out.push(row("TypeScript with a learner-written hidden rule (bench/learner-rule.ts)", learner));
+    out.push(row("TypeScript with notebook 03's whole step as written (bench/learner-step.ts)", learnerStep));
+    out.push(row("TypeScript, library's step, with the live figure's frames (lab())", live));
     if (deno) out.push(row(`TypeScript on ${denoSummary.note} (the same compiled code)`, denoSummary));
     out.push(row("C -O2", c));
     out.push(row(`NumPy (article code, scaled from ${NUMPY_EPOCHS + 1} passes)`, np));
@@ -355,7 +378,8 @@ function main(): void {
     const x = (v: number | null): string => (v === null ? "n/a" : v.toFixed(2) + "x");
     out.push(`- Time ratios (median over rounds of the same round's ratio): TypeScript / C ${x(ratios.typescriptOverC)}; learner-written rule / C ${x(ratios.learnerRuleOverC)}; NumPy / TypeScript ${x(ratios.numpyOverTypescript)}`);
     out.push(`- CPU-time ratios (user + system time of each training, the same way; steadier than wall time when other programs load the machine): TypeScript / C ${x(ratios.typescriptOverCCpu)}; learner-written rule / C ${x(ratios.learnerRuleOverCCpu)}`);
-    out.push(`- The learner-written rule gives the library's bits: ${learner.check!.sameBitsAsLibrary}`);
+    out.push(`- The learner-written rule gives the library's bits: ${learner.check!.sameBitsAsLibrary}; 03's step as written: ${learnerStep.check!.sameBitsAsLibrary}, ${x(ratios.learnerStepOverC)} C's time (CPU time ${x(ratios.learnerStepOverCCpu)})`);
+    out.push(`- The live figure (a frame at most every 0.4 s: the boundary on a 40x40 grid and the figure's MIME bundle as JSON, ${fmt(live.check!.frames as number, 0)} frames of ${fmt(live.check!.kBPerFrame as number, 1)} kB) costs ${x(ratios.liveOverTypescript)} the time of the same run without it (CPU time ${x(ratios.liveOverTypescriptCpu)}; median over rounds of the same round's ratio); same bits: ${live.check!.sameBitsAsLibrary}`);
     if (deno) out.push(`- Deno / Node (median over rounds of the same round's ratio): ${x(ratios.denoOverNode)}; same history as Node within ${AGREE_TOLERANCE}: ${denoSummary.check!.agrees}, bit-identical: ${denoSummary.check!.bitIdenticalToNode}`);
     out.push(`- ${flops} FLOPs per step (${Object.entries(breakdown).map(([k, v]) => `${k} ${v}`).join(", ")}; exp = 1 FLOP, sigmoid = 3; see bench/common.ts). Times include the history evaluation every ${RECORD_EVERY} epochs, which is not counted in the FLOPs.`);
     out.push(`- Final (epoch ${tsHistory.epochs[tsHistory.epochs.length - 1]}): TypeScript MSE ${ts.final!.mse.toFixed(6)}, accuracy ${(ts.final!.accuracy * 100).toFixed(2)}%; runs bit-identical: ${deterministic}`);
@@ -383,7 +407,7 @@ function main(): void {
       config: { runs, epochs, passes, nTrain, steps, learningRate: LEARNING_RATE, recordEvery: RECORD_EVERY, architecture: ARCH, activation: "sigmoid", seed: 1 },
       flopsPerStep: { total: flops, breakdown, convention: "+,-,*,/ = 1 FLOP (multiply-add = 2), exp = 1, sigmoid = 3; history evaluation not counted" },
       machine,
-      results: { typescript: ts, typescriptLearnerRule: learner, deno: denoSummary, c, numpy: np, sweep: sweepResult ?? null },
+      results: { typescript: ts, typescriptLearnerRule: learner, typescriptLearnerStep: learnerStep, typescriptLive: live, deno: denoSummary, c, numpy: np, sweep: sweepResult ?? null },
       numpy: numpyInfo,
       ratios,
       predict,

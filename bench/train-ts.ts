@@ -19,10 +19,16 @@ import {
 import { articleData, articleNetwork } from "../src/index";
 import { UsageError, intFlag, parseFlags } from "../scripts/cli";
 import { learnerHiddenDelta } from "./learner-rule";
+import { backpropagationStep } from "./learner-step";
+import { liveFrames } from "../src/live-figure";
+import { figureBundle } from "../src/display";
 
-const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--learner-rule] [--predict] [--help]
+const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--learner-rule | --learner-step] [--live] [--predict] [--help]
   --epochs E      epochs (E + 1 passes over the 1400 training samples, like the article); default ${DEFAULT_EPOCHS}
   --learner-rule  train with the hidden rule written in plain loops (bench/learner-rule.ts) instead of the library's
+  --learner-step  train with notebook 03's whole step as written (bench/learner-step.ts) instead of the library's
+  --live          build the live figure's frames as lab() does (src/live-figure.ts, at most every 0.4 s) and
+                  serialize each as the MIME bundle a kernel sends (JSON of display.ts's figureBundle)
   --predict    after training, also time predict() on the 600 test points and a 200x200 grid`;
 
 /** Median milliseconds of one `predict(X)` call, after a few untimed warm-up calls. */
@@ -46,17 +52,26 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const flags = parseFlags(argv, { epochs: { type: "string" }, predict: { type: "boolean" }, "learner-rule": { type: "boolean" }, help: { type: "boolean" } }, "train-ts");
+  const flags = parseFlags(argv, { epochs: { type: "string" }, predict: { type: "boolean" }, "learner-rule": { type: "boolean" }, "learner-step": { type: "boolean" }, live: { type: "boolean" }, help: { type: "boolean" } }, "train-ts");
   const epochs = intFlag(flags.epochs, "epochs", 0, DEFAULT_EPOCHS);
 
   const { X, split } = articleData();
   const nn = articleNetwork();
   if (flags["learner-rule"]) nn.deltaRules.hidden = learnerHiddenDelta;
+  if (flags["learner-step"]) nn.step = backpropagationStep;
   const initialChecksum = weightChecksum(nn);
+  let frames = 0;
+  let frameBytes = 0;
+  const live = flags.live
+    ? liveFrames(nn, { X: split.XTest, y: split.yTest }, (figure) => {
+        frames++;
+        frameBytes += JSON.stringify(figureBundle(figure)).length;
+      }, { title: "bench", epochs }).train
+    : {};
 
   const cpu0 = process.cpuUsage(); // CPU time as well: less sensitive than wall time to other load on the machine
   const t0 = performance.now();
-  const history = nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, LEARNING_RATE, epochs, { recordEvery: RECORD_EVERY });
+  const history = nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, LEARNING_RATE, epochs, { recordEvery: RECORD_EVERY, ...live });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -76,7 +91,8 @@ function main(): void {
 
   const last = history.last!;
   const result = {
-    impl: flags["learner-rule"] ? "typescript-learner-rule" : "typescript",
+    impl: `typescript${flags["learner-rule"] ? "-learner-rule" : flags["learner-step"] ? "-learner-step" : ""}${flags.live ? "-live" : ""}`,
+    ...(flags.live ? { frames, frameBytes } : {}),
     epochs,
     passes: epochs + 1,
     nTrain: split.XTrain.rows,
@@ -91,7 +107,7 @@ function main(): void {
     predict,
   };
   process.stderr.write(
-    `train-ts: ${epochs} epochs in ${seconds.toFixed(2)} s, peak RSS ${(maxRssKB / 1024).toFixed(1)} MB, ` +
+    `train-ts: ${epochs} epochs in ${seconds.toFixed(2)} s (CPU ${cpuSeconds.toFixed(2)} s${flags.live ? `, ${frames} frames` : ""}), peak RSS ${(maxRssKB / 1024).toFixed(1)} MB, ` +
       `epoch ${last.epoch} MSE ${last.mse.toFixed(6)} accuracy ${(last.accuracy * 100).toFixed(2)}%\n`,
   );
   process.stdout.write(JSON.stringify(result) + "\n");

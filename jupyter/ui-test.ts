@@ -21,9 +21,12 @@
  *    cell: the page must fetch plotly.js from the kernel once, draw, and
  *    save it with the figure; then a new cell that throws on its line 5 must
  *    report "at line 5 of the cell";
- *  - TRAIN_MARKER (first notebook with it, 04): Run All again,
- *    Kernel > Interrupt during training;
- *    the cell's error is one line naming the epoch; a cell run after it works.
+ *  - TRAIN_MARKER (first notebook with it, 04): during the first Run All,
+ *    the live figure of that cell redraws several times while the cell runs,
+ *    each frame with more epochs plotted than the one before; after the
+ *    reload (a new kernel, nothing cached), Run All again and
+ *    Kernel > Interrupt during training: the cell's error is one line
+ *    naming the epoch; a cell run after it works.
  * Failures are screenshotted into <out>/. Exit code 1 on any failure.
  *
  *   node build/jupyter/ui-test.js [--out output/ui] [--port 8931] [NAME ...]
@@ -38,7 +41,7 @@ import { numberFlag, parseCommandLine, repoRoot } from "../scripts/cli";
 import { PLOTLY_MIME, cellSource, listNotebooks, plotlyCarriers, readNotebook } from "./notebook-runner";
 
 /** Markers the notebooks must keep for these checks (see the header). */
-export const TRAIN_MARKER = /\.train\(.*liveProgress\(/; // one line: a training with the live progress line (04)
+export const TRAIN_MARKER = /saveRun\(await lab\(/; // one line: 04's full run, trained by lab() with its live figure and progress line
 export const HIDDEN_RULE_MARKERS = { cell: /const myHiddenDelta\b[\s\S]*gradientCheck\([\s\S]*\.report\(\)/, line: /^(\s*)layer\.delta\[j\]\s*=.*;/m };
 const JUPYTER = process.env.JUPYTER ?? "/usr/bin/jupyter";
 
@@ -220,12 +223,15 @@ async function checkNotebook(ctx: Ctx, file: string, extra: Extra): Promise<Note
   };
   try {
     // Run All, as a learner does.
+    const trainCell = extra.interrupt ? await findCell(page, TRAIN_MARKER) : -1;
+    if (trainCell >= 0) await watchLiveFigure(page, trainCell);
     const t0 = Date.now();
     await menu(page, "#celllink", "#run_all_cells");
     await page.waitForTimeout(500);
     await waitForIdle(page, 15 * 60_000);
     report.runAllSeconds = (Date.now() - t0) / 1000;
     stepStart = Date.now();
+    if (trainCell >= 0) await checkLiveFigure(page, report, fail);
     if (extra.interrupt) {
       // The training cell's own report: "took 35.3s" / "trained in 1m 05s" (formatDuration).
       const text = (await page.evaluate(`Jupyter.notebook.get_cell(${await findCell(page, TRAIN_MARKER)}).output_area.element[0].textContent`)) as string;
@@ -336,7 +342,40 @@ async function checkErrorLine(page: Page, fail: Fail): Promise<void> {
   }
 }
 
-/** Run All, Kernel > Interrupt during training: one line with the epoch; a cell run afterwards works. */
+/**
+ * Records, in the page, every frame of the live figure in cell `index` as it
+ * is drawn (a frame replaces the output, so each has a new element): whether
+ * the cell was still running and how many epochs its accuracy curve plots.
+ */
+async function watchLiveFigure(page: Page, index: number): Promise<void> {
+  await page.evaluate(`(() => {
+    const cell = Jupyter.notebook.get_cell(${index});
+    const frames = (window.liveFrames = []);
+    const seen = new Set();
+    clearInterval(window.liveWatch);
+    window.liveWatch = setInterval(() => {
+      const running = cell.element[0].classList.contains("running");
+      for (const el of cell.output_area.element[0].querySelectorAll(".plotly-figure")) {
+        const trace = (el.data || []).find((d) => d.name === "test accuracy");
+        if (!trace || seen.has(el.id) || !el.querySelector(".main-svg")) continue;
+        seen.add(el.id);
+        frames.push({ running, points: trace.x.length });
+      }
+    }, 100);
+  })()`);
+}
+
+/** The live figure must have redrawn at least 3 times while its cell ran, each frame plotting as many epochs as the one before or more. */
+async function checkLiveFigure(page: Page, report: NotebookReport, fail: Fail): Promise<void> {
+  const frames = (await page.evaluate(`(clearInterval(window.liveWatch), window.liveFrames)`)) as { running: boolean; points: number }[];
+  const live = frames.filter((f) => f.running).map((f) => f.points);
+  const growing = live.length > 0 && live.every((p, k) => k === 0 || p >= live[k - 1]) && live[live.length - 1] > live[0];
+  if (live.length < 3 || !growing) {
+    await fail(page, "live-figure", `expected the training cell's figure to redraw at least 3 times while it ran, plotting more epochs over time; frames (running, records plotted): ${JSON.stringify(frames)}`);
+  } else report.notes.push(`live figure: ${live.length} frames drawn while the cell ran, plotting ${live.join(", ")} records`);
+}
+
+/** Run All, Kernel > Interrupt during training: one line with the epoch; a cell run after it works. */
 async function checkInterrupt(page: Page, report: NotebookReport, fail: Fail): Promise<void> {
   const train = await findCell(page, TRAIN_MARKER);
   await menu(page, "#celllink", "#run_all_cells");

@@ -87,8 +87,9 @@ export function trainingFigure(view: TrainingView): Figure {
 }
 
 /**
- * Training callbacks (`train`) that build a frame at most every `everyMs`
- * milliseconds and after the last epoch, and hand it to `onFrame`; `draw()`
+ * Training callbacks (`train`) that build a frame at epoch 0, then at most
+ * every `everyMs` milliseconds (and at least 19 frame-times apart), and after
+ * the last epoch, and hand it to `onFrame`; `draw()`
  * builds one now (e.g. after a run that diverged). `reference` is asked for
  * the reference run's records each time, so a reference that is still
  * training elsewhere shows as far as it has got.
@@ -103,15 +104,19 @@ export function liveFrames(
   const everyMs = options.everyMs ?? 400;
   const records: EpochRecord[] = [];
   let shownAt = -Infinity;
+  let gap = everyMs;
   const draw = (): void => {
     shownAt = Date.now();
     onFrame(trainingFigure({ title: options.title, records, reference: options.reference?.(), epochs: options.epochs, boundary: { grid, z: classOneScore(network, grid) }, points }));
+    // At least 19 times a frame's own time between frames, so the picture never
+    // takes more than about 5 % of the run, however busy the machine is.
+    gap = Math.max(everyMs, 19 * (Date.now() - shownAt));
   };
   return {
     train: {
       onRecord: (record) => void records.push(record),
       onEpoch: (epoch, maxEpochs) => {
-        if (epoch === maxEpochs || Date.now() - shownAt >= everyMs) draw();
+        if (epoch === maxEpochs || Date.now() - shownAt >= gap) draw();
       },
     },
     draw,

@@ -90,7 +90,11 @@ export async function lab(candidate: Candidate, settings: Partial<LabSettings> =
   if (!isLibrary(candidate) && reference === undefined) {
     shared = new SharedRecords(1, SharedRecords.capacityFor(s.epochs, 10));
     const sh = shared;
-    pending = sweep([{ label: "reference", seed: s.seed, learningRate: s.learningRate, epochs: s.epochs, updateBias: s.updateBias }], { workers: 1, shared: sh }).then(([r]) => referenceFromSweep(r, s));
+    pending = sweep([{ label: "reference", seed: s.seed, learningRate: s.learningRate, epochs: s.epochs, updateBias: s.updateBias }], { workers: 1, shared: sh }).then(([r]) => {
+      const run = referenceFromSweep(r, s);
+      labCache().set(runKey({}, s), run); // even if this cell is interrupted meanwhile
+      return run;
+    });
     pending.catch(() => undefined); // reported where it is awaited
   }
   console.log(isLibrary(candidate) ? `${name}: this run is the reference.` :
@@ -119,13 +123,12 @@ export async function lab(candidate: Candidate, settings: Partial<LabSettings> =
   if (pending) {
     try {
       reference = await pending;
-      labCache().set(runKey({}, s), reference);
     } catch (e) {
       console.log(`reference run failed on its thread: ${(e as Error).message}`);
     }
   }
   draw(); // the last frame, with the whole reference (and after a divergence)
-  console.log(`${name}: trained now in ${formatDuration(run.seconds)}. ${outcome(run)}`);
+  console.log(`${name}: trained in ${formatDuration(run.seconds)} (now, not from the cache). ${outcome(run)}`);
   if (reference) console.log(`the library's rules:  ${outcome(reference)}`);
   return run;
 }
