@@ -237,7 +237,7 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
     // and the ghost (the library's rules with these settings) trains in a second worker beside the run.
     await choosePreset(p, "article");
     await p.fill("#lr", "0.1");
-    await p.fill("#epochs", "300");
+    await p.fill("#epochs", "1000"); // far more than the wait below needs: Stop must find the run still going
     await p.click("#train");
     await p.waitForFunction("window.lab.records.length >= 3 && window.lab.boundaryFrames >= 2", undefined, { timeout: 120_000, polling: 100 });
     const early = await labValue<number>(p, "window.lab.records.length");
@@ -258,7 +258,6 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
     await p.waitForTimeout(1500);
     const after = await labValue<[number, number]>(p, "[window.lab.records.length, window.lab.ghost.length]");
     must(after[0] === atStop[0] && after[1] === atStop[1], `records kept coming after Stop (run ${atStop[0]} -> ${after[0]}, ghost ${atStop[1]} -> ${after[1]})`);
-    await p.fill("#lr", "0.01");
     return `records ${early} -> ${later} while training, ${after[0]} (ghost ${after[1]}) after Stop${screenshot ? `; screenshot ${relative(process.cwd(), screenshot)}` : ""}`;
   }, page);
 
@@ -276,7 +275,11 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
 
   await step("lab: the article's rules for 50 epochs give Node's numbers", async (p) => {
     await choosePreset(p, "article");
+    await p.fill("#lr", "0.01");
     await p.fill("#epochs", "50");
+    await p.fill("#seed", "1");
+    await p.selectOption("#hidden", "sigmoid");
+    await p.setChecked("#bias", false);
     await p.click("#train");
     must((await waitIdle(p, 300_000)) === "done", `state ${await labValue(p, "window.lab.state")}`);
     const inBrowser = await labValue<EpochRecord[]>(p, "window.lab.records");
