@@ -11,6 +11,7 @@
  * of its source: two closures with the same text count as the same candidate.
  */
 import { type DeltaRules, type HiddenDeltaRule, type OutputDeltaRule, hiddenLayerDelta, outputLayerDelta } from "./delta-rules";
+import type { ActivationName } from "./activation";
 import { articleData, articleNetwork } from "./experiment";
 import { TrainingHistory } from "./history";
 import { NeuralNetwork, type TrainOptions, type TrainingStep, TrainingDivergedError, assertStep } from "./network";
@@ -23,6 +24,8 @@ export interface LabSettings {
   /** The seed of the initial weights (the project's default generator). */
   seed: number;
   updateBias: boolean;
+  /** Activation of the three hidden layers; absent: the lesson's sigmoid. */
+  hidden?: Extract<ActivationName, "sigmoid" | "tanh" | "relu">;
 }
 
 /** The lesson's settings, with this project's default seed (the lesson sets none). */
@@ -35,13 +38,14 @@ export type Candidate = Partial<DeltaRules> | TrainingStep;
 export function labSettings(settings: Partial<LabSettings> = {}, where = "labSettings"): LabSettings {
   if (settings === null || typeof settings !== "object") throw new Error(`${where}: settings must be an object like { epochs: 300, learningRate: 0.1 }, got ${describe(settings)}`);
   for (const key of Object.keys(settings)) {
-    if (!(key in LESSON_SETTINGS)) throw new Error(`${where}: settings has an unknown key "${key}"; expected some of ${Object.keys(LESSON_SETTINGS).join(", ")}`);
+    if (!(key in LESSON_SETTINGS) && key !== "hidden") throw new Error(`${where}: settings has an unknown key "${key}"; expected some of ${Object.keys(LESSON_SETTINGS).join(", ")}`);
   }
   const s = { ...LESSON_SETTINGS, ...settings };
   if (typeof s.learningRate !== "number" || !(s.learningRate > 0) || !Number.isFinite(s.learningRate)) throw new Error(`${where}: settings.learningRate must be a finite number > 0, got ${describe(s.learningRate)}`);
   if (!Number.isInteger(s.epochs) || s.epochs < 0) throw new Error(`${where}: settings.epochs must be an integer >= 0, got ${describe(s.epochs)}`);
   if (!Number.isInteger(s.seed) || s.seed < 0) throw new Error(`${where}: settings.seed must be an integer >= 0, got ${describe(s.seed)}`);
   if (typeof s.updateBias !== "boolean") throw new Error(`${where}: settings.updateBias must be true or false, got ${describe(s.updateBias)}`);
+  if (s.hidden !== undefined && !["sigmoid", "tanh", "relu"].includes(s.hidden)) throw new Error(`${where}: settings.hidden must be "sigmoid", "tanh" or "relu", got ${describe(s.hidden)}`);
   return s;
 }
 
@@ -66,7 +70,7 @@ function candidateParts(candidate: Candidate, where: string): { rules: DeltaRule
 /** The lesson's network (initial weights from `settings.seed`) with the candidate installed. */
 export function labNetwork(candidate: Candidate, settings: LabSettings, where = "labNetwork"): NeuralNetwork {
   const { rules, step } = candidateParts(candidate, where);
-  const nn = articleNetwork({ seed: settings.seed, updateBias: settings.updateBias });
+  const nn = articleNetwork({ seed: settings.seed, updateBias: settings.updateBias, hidden: settings.hidden });
   nn.deltaRules = rules;
   nn.step = step;
   return nn;
@@ -86,7 +90,7 @@ export function describeCandidate(candidate: Candidate): string {
 
 /** What identifies a run for the cache: the functions' source text and the settings. */
 export function runKey(candidate: Candidate, settings: LabSettings): string {
-  const s = `lr ${settings.learningRate}, epochs ${settings.epochs}, seed ${settings.seed}, bias ${settings.updateBias}`;
+  const s = `lr ${settings.learningRate}, epochs ${settings.epochs}, seed ${settings.seed}, bias ${settings.updateBias}${settings.hidden ? `, hidden ${settings.hidden}` : ""}`;
   if (typeof candidate === "function") return `step ${String(candidate)} | ${s}`;
   const source = (f: unknown, library: unknown) => (f === undefined || f === library ? "library" : String(f));
   return `output ${source(candidate.output, outputLayerDelta)} | hidden ${source(candidate.hidden, hiddenLayerDelta)} | ${s}`;

@@ -1,0 +1,327 @@
+/**
+ * The site in a real browser: Debian's Chromium through playwright-core, the
+ * built site served on 127.0.0.1, every request outside it blocked.
+ *
+ *   node build/site/check.js [--site output/site] [--screenshot docs/images/lab.png]
+ *
+ * Checks: every chapter typesets its maths (KaTeX, fonts loaded, no error)
+ * and draws every figure, with no console error; in the lab, Check on the
+ * "f' forgotten" preset flags the three hidden layers and passes the output
+ * layer; this layer's weights fail at their line; Train draws growing curves
+ * and a live boundary (screenshot mid-training); Stop stops; an endless loop
+ * is stopped too; a syntax error is shown at its line; and the article's
+ * rules for 50 epochs give Node's numbers (1e-12 relative, identical
+ * accuracies). Exit 1 on any failure.
+ */
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../scripts/chromium";
+import { parseCommandLine, repoRoot } from "../scripts/cli";
+import type { EpochRecord } from "../src/history";
+import { trainCandidate } from "../src/lab";
+import { PRESETS } from "./browser/presets";
+import { ARTICLE_SETTINGS } from "./browser/protocol";
+import { serveStatic } from "./serve";
+
+const USAGE = `Usage: node build/site/check.js [--site output/site] [--screenshot docs/images/lab.png] [--lab-only]
+  --lab-only   skip the chapter pages (quicker, while working on the lab)`;
+
+/** Relative tolerance between the browser's and Node's recorded MSE. */
+export const SAME_NUMBERS_RTOL = 1e-12;
+
+export interface OpenedSitePage {
+  page: Page;
+  errors: string[];
+  blocked: string[];
+  close(): Promise<void>;
+}
+
+/** Opens `url` in a fresh context that lets through only requests to `origin`, collecting page and console errors. */
+export async function openSitePage(browser: Browser, origin: string, url: string, viewport = { width: 1400, height: 1000 }): Promise<OpenedSitePage> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const opened: OpenedSitePage = { page, errors: [], blocked: [], close: () => context.close() };
+  page.on("pageerror", (e) => opened.errors.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") opened.errors.push(`console error: ${m.text()}`);
+  });
+  await context.route("**/*", (route) => {
+    const u = route.request().url();
+    if (u.startsWith(origin)) return route.continue();
+    opened.blocked.push(u);
+    return route.abort("blockedbyclient");
+  });
+  // Not "load": the lab fetches plotly.js (4.8 MB) once the editor is usable, which delays the load event.
+  await page.goto(url, { waitUntil: "domcontentloaded", timeout: 120_000 });
+  return opened;
+}
+
+/** Node's run of the article's network with the library's rules: what the page must reproduce. */
+export function nodeRecords(epochs: number): EpochRecord[] {
+  return trainCandidate({}, { ...ARTICLE_SETTINGS, epochs }, { watch: () => ({ recordEvery: 10 }) }).history.records;
+}
+
+/** The largest relative difference between two histories' MSEs (0 when every MSE is the same double). */
+export function maxRelativeMseDifference(a: EpochRecord[], b: EpochRecord[]): number {
+  return Math.max(0, ...a.map((r, i) => (b[i] ? Math.abs(r.mse - b[i].mse) / Math.abs(b[i].mse) : Infinity)));
+}
+
+/** Why two histories differ, or null: same epochs, identical accuracies, MSE within `rtol` relative. */
+export function compareRecords(browser: EpochRecord[], node: EpochRecord[], rtol = SAME_NUMBERS_RTOL): string | null {
+  if (browser.length !== node.length) return `${browser.length} records in the browser, ${node.length} in Node`;
+  for (let i = 0; i < node.length; i++) {
+    const b = browser[i];
+    const n = node[i];
+    if (b.epoch !== n.epoch) return `record ${i}: epoch ${b.epoch} in the browser, ${n.epoch} in Node`;
+    if (b.accuracy !== n.accuracy) return `epoch ${n.epoch}: accuracy ${b.accuracy} in the browser, ${n.accuracy} in Node`;
+    const rel = Math.abs(b.mse - n.mse) / Math.abs(n.mse);
+    if (!(rel <= rtol)) return `epoch ${n.epoch}: MSE ${b.mse} in the browser, ${n.mse} in Node (relative difference ${rel.toExponential(2)} > ${rtol})`;
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ the lab, driven like a learner
+
+const labValue = <T>(page: Page, expression: string): Promise<T> => page.evaluate(expression) as Promise<T>;
+
+/** Replaces the editor's text by typing, as a learner would paste it. */
+export async function setEditorCode(page: Page, code: string): Promise<void> {
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(code);
+  const now = await labValue<string>(page, "window.lab.code()");
+  if (now !== code) throw new Error("setEditorCode: the editor does not hold the code typed into it");
+}
+
+export async function choosePreset(page: Page, id: string): Promise<void> {
+  await page.selectOption("#preset", id);
+}
+
+/** Waits until the lab leaves `busy` states; returns the final state. */
+export async function waitIdle(page: Page, timeoutMs: number): Promise<string> {
+  await page.waitForFunction(`window.lab.state !== "checking" && window.lab.state !== "training"`, undefined, { timeout: timeoutMs, polling: 100 });
+  return labValue<string>(page, "window.lab.state");
+}
+
+interface CheckOutcome {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+async function checkChapters(browser: Browser, origin: string, site: string): Promise<CheckOutcome[]> {
+  const names = readdirSync(site).filter((f) => /^\d\d-.*\.html$/.test(f)).sort();
+  if (names.length === 0) return [{ name: "chapters", ok: false, detail: `no chapter pages (NN-*.html) in ${site}` }];
+  const outcomes: CheckOutcome[] = [];
+  for (const name of [...names, "index.html"]) {
+    const opened = await openSitePage(browser, origin, origin + name);
+    const { page } = opened;
+    let detail = "";
+    let ok = true;
+    try {
+      if (name !== "index.html") {
+        await page.waitForFunction("window.chapter && window.chapter.done", undefined, { timeout: 120_000 });
+        await page.evaluate("document.fonts.ready");
+        const r = await labValue<{ expected: number; drawn: number; svgs: number; failed: string[]; math: number; expectedMath: number; katexErrors: number; font: boolean }>(page, `(() => {
+          const main = document.querySelector("main");
+          return {
+            expected: Number(main.dataset.figures), drawn: window.chapter.drawn, failed: window.chapter.failed,
+            svgs: Array.from(document.querySelectorAll(".figure")).filter((el) => el.querySelector(".main-svg")).length,
+            math: document.querySelectorAll(".katex").length, expectedMath: Number(main.dataset.math),
+            katexErrors: document.querySelectorAll(".katex-error").length,
+            font: document.fonts.check("16px KaTeX_Main") && Array.from(document.fonts).some((f) => f.family.includes("KaTeX") && f.status === "loaded"),
+          };
+        })()`);
+        ok = r.drawn === r.expected && r.svgs === r.expected && r.failed.length === 0 && r.math === r.expectedMath && r.math > 0 && r.katexErrors === 0 && r.font;
+        detail = `${r.svgs}/${r.expected} figures drawn, ${r.math}/${r.expectedMath} math typeset, ${r.katexErrors} KaTeX error(s), KaTeX font ${r.font ? "loaded" : "NOT loaded"}${r.failed.length ? `; ${r.failed.join("; ")}` : ""}`;
+      } else {
+        const links = await labValue<number>(page, `document.querySelectorAll("ol.roadmap > li > a").length`);
+        ok = links === names.length + 1;
+        detail = `roadmap lists ${links} entries (${names.length} chapters + the lab)`;
+      }
+    } catch (e) {
+      ok = false;
+      detail = (e as Error).message.split("\n")[0];
+    }
+    if (opened.errors.length || opened.blocked.length) ok = false;
+    outcomes.push({ name, ok, detail: [detail, ...opened.errors, ...opened.blocked.map((u) => `blocked request: ${u}`)].join("\n    ") });
+    await opened.close();
+  }
+  return outcomes;
+}
+
+async function checkLab(browser: Browser, origin: string, screenshot: string | undefined): Promise<CheckOutcome[]> {
+  const outcomes: CheckOutcome[] = [];
+  const step = async (name: string, body: (page: Page) => Promise<string>, page: Page): Promise<void> => {
+    try {
+      outcomes.push({ name, ok: true, detail: await body(page) });
+    } catch (e) {
+      outcomes.push({ name, ok: false, detail: (e as Error).message.split("\n").slice(0, 3).join(" ") });
+    }
+  };
+  const must = (cond: boolean, message: string): void => {
+    if (!cond) throw new Error(message);
+  };
+  const opened = await openSitePage(browser, origin, `${origin}lab.html#preset=fprime`, { width: 1400, height: 1150 });
+  const { page } = opened;
+  await page.waitForFunction("window.lab && window.lab.ready", undefined, { timeout: 30_000 });
+  const readyMs = await labValue<number>(page, "window.lab.readyAtMs");
+
+  await step("lab: Check, f' forgotten", async (p) => {
+    await p.click("#check");
+    must((await waitIdle(p, 120_000)) === "done", `state ${await labValue(p, "window.lab.state")}, error ${JSON.stringify(await labValue(p, "window.lab.error"))}`);
+    const rows = await labValue<{ layer: number; verdict: string; deltaApprox: boolean; deltaExact: boolean; flagged: boolean }[]>(p, `window.lab.report.layers.map((l) => ({
+      layer: l.layer, verdict: l.verdict, deltaApprox: l.delta.approximate, deltaExact: l.delta.exact,
+      flagged: document.querySelector('#report tr[data-layer="' + l.layer + '"]').classList.contains("fail"),
+    }))`);
+    const hidden = rows.filter((r) => r.layer < 3);
+    const output = rows.find((r) => r.layer === 3);
+    must(rows.length === 4, `${rows.length} layers in the report`);
+    must(hidden.every((r) => r.flagged && !r.deltaApprox && r.verdict === "wrong"), `hidden layers not all flagged: ${JSON.stringify(hidden)}`);
+    must(!!output && !output.flagged && output.deltaExact && output.verdict === "good", `output layer not passed: ${JSON.stringify(output)}`);
+    return rows.map((r) => `layers[${r.layer}] ${r.verdict}${r.flagged ? " (flagged)" : ""}`).join(", ");
+  }, page);
+
+  await step("lab: this layer's weights, runtime error at its line", async (p) => {
+    await choosePreset(p, "own-weights");
+    await p.click("#check");
+    must((await waitIdle(p, 60_000)) === "error", `state ${await labValue(p, "window.lab.state")}`);
+    const error = await labValue<{ phase: string; line?: number; message: string }>(p, "window.lab.error");
+    const code = PRESETS.find((x) => x.id === "own-weights")!.code.split("\n");
+    const expected = code.findIndex((l) => l.includes("layer.weights.row(j)")) + 1;
+    must(error.phase === "runtime" && error.line === expected, `expected a runtime error at line ${expected}, got ${JSON.stringify(error)}`);
+    return `line ${error.line}: ${error.message}`;
+  }, page);
+
+  await step("lab: syntax error shown at its line", async (p) => {
+    const lines = PRESETS[0].code.split("\n");
+    const at = lines.findIndex((l) => l.includes("let sum = 0;")) + 1;
+    lines[at - 1] = lines[at - 1].replace("let sum = 0;", "let sum = (0;");
+    await setEditorCode(p, lines.join("\n"));
+    await p.click("#check");
+    must((await waitIdle(p, 60_000)) === "error", `state ${await labValue(p, "window.lab.state")}`);
+    const error = await labValue<{ phase: string; line?: number; message: string }>(p, "window.lab.error");
+    must(error.phase === "syntax" && error.line === at, `expected a syntax error at line ${at}, got ${JSON.stringify(error)}`);
+    const markedLine = await labValue<number>(p, `Array.from(document.querySelectorAll(".cm-content .cm-line")).findIndex((l) => l.querySelector(".cm-lintRange-error")) + 1`);
+    must(markedLine === at, `the editor underlines line ${markedLine}, not line ${at}`);
+    const shown = (await p.textContent("#error")) ?? "";
+    must(shown.startsWith(`Line ${at}`), `the message under the editor reads "${shown}"`);
+    return `line ${at} underlined; "${shown}"`;
+  }, page);
+
+  await step("lab: the rule and the settings travel in the URL hash", async (p) => {
+    // The editor holds the syntax-error edit from the step above: not a preset, so the hash carries the code.
+    await p.fill("#epochs", "123");
+    await p.dispatchEvent("#epochs", "change");
+    await p.waitForTimeout(500); // the hash is written 300 ms after the last edit
+    const url = await labValue<string>(p, "location.href");
+    const code = await labValue<string>(p, "window.lab.code()");
+    must(/#.*code=/.test(url) && /epochs=123/.test(url), `the address does not carry the rule and the epochs: ${url}`);
+    const shared = await openSitePage(browser, origin, url);
+    try {
+      await shared.page.waitForFunction("window.lab && window.lab.ready", undefined, { timeout: 30_000 });
+      must((await labValue<string>(shared.page, "window.lab.code()")) === code, "a page opened from the link does not hold the same rule");
+      must((await shared.page.inputValue("#epochs")) === "123", "a page opened from the link does not have the same epochs");
+      must(shared.errors.length === 0, shared.errors.join("; "));
+    } finally {
+      await shared.close();
+    }
+    await p.fill("#epochs", "1000");
+    return `a link of ${url.length} characters reopens the same rule and settings`;
+  }, page);
+
+  await step("lab: Train draws growing curves, a live boundary and the ghost; Stop stops", async (p) => {
+    // Notebook 06's learning rate, ten times the article's: the boundary bends within a few dozen epochs,
+    // and the ghost (the library's rules with these settings) trains in a second worker beside the run.
+    await choosePreset(p, "article");
+    await p.fill("#lr", "0.1");
+    await p.fill("#epochs", "1000"); // far more than the wait below needs: Stop must find the run still going
+    await p.click("#train");
+    await p.waitForFunction("window.lab.records.length >= 3 && window.lab.boundaryFrames >= 2", undefined, { timeout: 120_000, polling: 100 });
+    const early = await labValue<number>(p, "window.lab.records.length");
+    await p.waitForFunction(`window.lab.records.length >= ${Math.max(early + 10, 16)} && window.lab.ghost.length >= 3`, undefined, { timeout: 300_000, polling: 100 });
+    const later = await labValue<number>(p, "window.lab.records.length");
+    const traces = await labValue<number>(p, `document.querySelectorAll("#live-plot .scatterlayer .trace").length`);
+    const heatmap = await labValue<number>(p, `document.querySelectorAll("#live-plot .heatmaplayer image, #live-plot .hm image").length`);
+    must(traces >= 6, `the live figure shows ${traces} scatter traces (2 ghost curves, 2 of your run, 2 classes of points expected)`);
+    must(heatmap >= 1, "the live figure shows no decision boundary (heatmap)");
+    if (screenshot) {
+      mkdirSync(dirname(screenshot), { recursive: true });
+      await p.waitForTimeout(300); // let the frame in flight be drawn
+      await p.screenshot({ path: screenshot });
+    }
+    await p.click("#stop");
+    must((await labValue<string>(p, "window.lab.state")) === "stopped", "Stop did not stop");
+    const atStop = await labValue<[number, number]>(p, "[window.lab.records.length, window.lab.ghost.length]");
+    await p.waitForTimeout(1500);
+    const after = await labValue<[number, number]>(p, "[window.lab.records.length, window.lab.ghost.length]");
+    must(after[0] === atStop[0] && after[1] === atStop[1], `records kept coming after Stop (run ${atStop[0]} -> ${after[0]}, ghost ${atStop[1]} -> ${after[1]})`);
+    return `records ${early} -> ${later} while training, ${after[0]} (ghost ${after[1]}) after Stop${screenshot ? `; screenshot ${relative(process.cwd(), screenshot)}` : ""}`;
+  }, page);
+
+  await step("lab: an endless loop in the rule is stopped", async (p) => {
+    const code = PRESETS[0].code.replace("const o = layer.lastActivation;\n  for (let j", "const o = layer.lastActivation;\n  while (true) {}\n  for (let j");
+    must(code !== PRESETS[0].code, "could not insert the endless loop into the preset");
+    await setEditorCode(p, code);
+    await p.click("#train");
+    await p.waitForTimeout(1000);
+    must((await labValue<string>(p, "window.lab.state")) === "training", "the endless loop is not training");
+    await p.click("#stop");
+    must((await labValue<string>(p, "window.lab.state")) === "stopped", "Stop did not stop the endless loop");
+    return "stopped; the page kept answering";
+  }, page);
+
+  await step("lab: the article's rules for 50 epochs give Node's numbers", async (p) => {
+    await choosePreset(p, "article");
+    await p.fill("#lr", "0.01");
+    await p.fill("#epochs", "50");
+    await p.fill("#seed", "1");
+    await p.selectOption("#hidden", "sigmoid");
+    await p.setChecked("#bias", false);
+    await p.click("#train");
+    must((await waitIdle(p, 300_000)) === "done", `state ${await labValue(p, "window.lab.state")}`);
+    const inBrowser = await labValue<EpochRecord[]>(p, "window.lab.records");
+    const inNode = nodeRecords(50);
+    const why = compareRecords(inBrowser, inNode);
+    must(why === null, why ?? "");
+    const last = inNode[inNode.length - 1];
+    return `${inNode.length} records agree with Node's (largest relative MSE difference ${maxRelativeMseDifference(inBrowser, inNode)}, tolerance ${SAME_NUMBERS_RTOL}; accuracies equal; epoch ${last.epoch}: MSE ${last.mse.toFixed(6)}, accuracy ${(last.accuracy * 100).toFixed(2)}%)`;
+  }, page);
+
+  outcomes.push({ name: "lab: no console error, nothing outside the site requested", ok: opened.errors.length === 0 && opened.blocked.length === 0, detail: [`editor usable ${readyMs.toFixed(0)} ms after navigation started`, ...opened.errors, ...opened.blocked].join("\n    ") });
+  await opened.close();
+  return outcomes;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseCommandLine("site-check", USAGE, { options: { site: { type: "string" }, screenshot: { type: "string" }, "lab-only": { type: "boolean" } } });
+  const site = resolve(values.site ?? join(repoRoot, "output", "site"));
+  if (!existsSync(join(site, "lab.html"))) {
+    console.error(`site-check: no site in ${site} (build it: npm run site)`);
+    process.exit(1);
+  }
+  const screenshot = resolve(values.screenshot ?? join(repoRoot, "docs", "images", "lab.png"));
+  const server = await serveStatic(site);
+  const browser = await launchChromium();
+  const outcomes: CheckOutcome[] = [];
+  try {
+    if (!values["lab-only"]) outcomes.push(...(await checkChapters(browser, server.url, site)));
+    outcomes.push(...(await checkLab(browser, server.url, screenshot)));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  for (const o of outcomes) console.log(`${o.ok ? "ok" : "FAILED"} ${o.name}: ${o.detail}`);
+  const failed = outcomes.filter((o) => !o.ok).length;
+  console.log(`site check: ${outcomes.length - failed}/${outcomes.length} ok`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`site-check: ${(e as Error).stack ?? String(e)}`);
+    process.exit(1);
+  });
+}

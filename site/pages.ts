@@ -1,0 +1,101 @@
+/** The site's HTML pages: one frame (header, navigation) around the index, the chapters and the lab. */
+import { escapeHtml } from "../src/html";
+
+export interface ChapterLink {
+  name: string;
+  title: string;
+  summary: string;
+  figures: number;
+}
+
+export interface PageOptions {
+  title: string;
+  body: string;
+  /** Extra tags for <head> (stylesheets). */
+  head?: string;
+  /** Scripts at the end of <body>, in order. */
+  scripts?: string[];
+  /** Attributes for <main>, e.g. the expected counts the browser test reads. */
+  mainAttributes?: Record<string, string | number>;
+  active?: "index" | "lab" | string;
+}
+
+export const SITE_TITLE = "Backpropagation by hand, in TypeScript";
+
+export function page(options: PageOptions, chapters: ChapterLink[]): string {
+  const nav = [
+    `<a href="index.html"${options.active === "index" ? ' aria-current="page"' : ""}>Contents</a>`,
+    ...chapters.map((c) => `<a href="${c.name}.html" title="${escapeHtml(c.title)}"${options.active === c.name ? ' aria-current="page"' : ""}>${escapeHtml(c.name.slice(0, 2))}</a>`),
+    `<a href="lab.html"${options.active === "lab" ? ' aria-current="page"' : ""}>Lab</a>`,
+  ].join("\n");
+  const attrs = Object.entries(options.mainAttributes ?? {}).map(([k, v]) => ` ${k}="${escapeHtml(String(v))}"`).join("");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title)}</title>
+<link rel="stylesheet" href="assets/site.css">
+${options.head ?? ""}
+</head>
+<body>
+<header class="site"><a class="home" href="index.html">${escapeHtml(SITE_TITLE)}</a><nav>${nav}</nav></header>
+<main${attrs}>
+${options.body}
+</main>
+${(options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}"></script>`).join("\n")}
+</body>
+</html>
+`;
+}
+
+export const KATEX_HEAD = `<link rel="stylesheet" href="assets/katex/katex.min.css">`;
+
+/** Links above and below a chapter: the notebook it comes from, the lab, the neighbours. */
+export function chapterLinks(chapter: ChapterLink, index: number, chapters: ChapterLink[], notebookUrl: string, labUrl: string): { top: string; bottom: string } {
+  const prev = chapters[index - 1];
+  const next = chapters[index + 1];
+  const top = `<p class="chapter-links"><a href="${escapeHtml(notebookUrl)}">The notebook (${escapeHtml(chapter.name)}.ipynb)</a> · <a href="${escapeHtml(labUrl)}">Try the rules in the lab</a></p>`;
+  const bottom = `<nav class="prev-next">${prev ? `<a href="${prev.name}.html">← ${escapeHtml(prev.title)}</a>` : "<span></span>"}${next ? `<a href="${next.name}.html">${escapeHtml(next.title)} →</a>` : `<a href="lab.html">The lab →</a>`}</nav>`;
+  return { top, bottom };
+}
+
+export function indexBody(chapters: ChapterLink[]): string {
+  const items = chapters.map((c) => `<li><a href="${c.name}.html">${escapeHtml(c.title)}</a><div class="summary">${c.summary}</div><p class="meta">${c.figures} interactive figure${c.figures === 1 ? "" : "s"} · <a href="notebooks/${c.name}.ipynb">notebook</a></p></li>`);
+  return `<h1>${escapeHtml(SITE_TITLE)}</h1>
+<p class="lead">A small fully connected network (2-25-50-25-2, sigmoid, squared error) learns to separate scikit-learn's two moons, and every gradient it follows is derived by hand, written in plain TypeScript, and checked. The chapters below are the project's notebooks, executed, with their printed output and their figures (drag, zoom, hover). In the <a href="lab.html">lab</a> you edit the two delta rules yourself, check them against the reference and train with them, in this browser, with nothing to install.</p>
+<h2>Roadmap</h2>
+<ol class="roadmap">
+${items.join("\n")}
+<li class="lab-entry"><a href="lab.html">The lab</a><p>The delta rules in an editor: <b>Check</b> compares them layer by layer with the library's and with finite differences, <b>Train</b> runs the article's training with them in a Web Worker (the same <code>src/</code> as the notebooks), with live curves and decision boundary. Presets include the broken rules of chapter 6.</p></li>
+</ol>`;
+}
+
+export function labBody(): string {
+  return `<h1>The lab: your delta rules, trained here</h1>
+<p class="lead">The two functions below are the delta rules backpropagation runs for every layer (<a href="04-training.html">chapter 4</a>). Edit them, <b>Check</b> them against the library's rules and finite differences, or <b>Train</b> the article's 2-25-50-25-2 network with them; the library's run is the grey ghost. The address bar carries your rule: share the link.</p>
+<div class="lab">
+  <div class="lab-left">
+    <div class="toolbar">
+      <label>Preset <select id="preset"></select></label>
+      <button id="check" type="button">Check</button>
+      <button id="train" type="button">Train</button>
+      <button id="stop" type="button" disabled>Stop</button>
+    </div>
+    <div id="editor"></div>
+    <pre id="error" class="error" hidden></pre>
+  </div>
+  <div class="lab-right">
+    <fieldset class="settings"><legend>Settings</legend>
+      <label>learning rate <input id="lr" type="number" step="any" min="0"></label>
+      <label>epochs <input id="epochs" type="number" step="1" min="0"></label>
+      <label>seed <input id="seed" type="number" step="1" min="0"></label>
+      <label>hidden activation <select id="hidden"><option value="sigmoid">sigmoid</option><option value="tanh">tanh</option><option value="relu">relu</option></select></label>
+      <label><input id="bias" type="checkbox"> train the biases</label>
+    </fieldset>
+    <p id="status" class="status" role="status"></p>
+    <div id="report" class="report"></div>
+  </div>
+</div>
+<div id="live-plot" class="plot"></div>`;
+}
