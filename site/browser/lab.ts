@@ -327,11 +327,10 @@ function scheduleRedraw(): void {
       points: { X: b.X, y: b.setup.points.labels },
     });
     void plotly().then(async (P) => {
-      // The page's width, not the notebook's 980 px; trainingFigure's accuracy axis lacks anchor "x2" and would sit on the MSE plot.
+      // The page's width, not the notebook's 980 px.
       const layout = {
         ...figure.layout, width: undefined, autosize: true, height: 420,
         margin: { ...figure.layout.margin, b: 100 }, legend: { ...figure.layout.legend, y: -0.28 },
-        yaxis2: { ...figure.layout.yaxis2, anchor: "x2" },
       } as Partial<PlotlyModule.Layout>;
       await P.react(livePlot, figure.data as PlotlyModule.Data[], layout, { responsive: true, displaylogo: false });
       status.boundaryFrames++;
