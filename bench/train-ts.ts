@@ -17,7 +17,7 @@ import {
   weightChecksum,
 } from "./common";
 import { articleData, articleNetwork } from "../src/index";
-import { UsageError, intFlag, parseFlags } from "../scripts/cli";
+import { UsageError, intFlag, parseFlags } from "../tools/shared/cli";
 import { learnerHiddenDelta } from "./learner-rule";
 
 const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--learner-rule] [--predict] [--help]

@@ -11,8 +11,8 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { launchChromium, openOffline, plotCensus } from "../scripts/chromium";
-import { parseCommandLine, repoRoot } from "../scripts/cli";
+import { launchChromium, openOffline, plotCensus } from "../tools/shared/chromium";
+import { parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { figureOutputs, readNotebook } from "./notebook-runner";
 
 export interface PageCheck {

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, writeS
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { format, inspect, parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { repoRoot } from "../scripts/cli";
+import { repoRoot } from "../tools/shared/cli";
 import { PLOTLY_CARRIER, beforeCell, kernelState } from "../src/display";
 import { captureReports, describeFailure, recordJs, reportsText } from "./cell-errors";
 

@@ -6,7 +6,7 @@
  * printing the notebook, the cell and tslab's error text; exit code 1.
  */
 import { join, relative } from "node:path";
-import { numberFlag, parseCommandLine, repoRoot } from "../scripts/cli";
+import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { NotebookResult, formatFailure, listNotebooks, runNotebook } from "./notebook-runner";
 
 const USAGE = `Usage: npm run notebooks -- [options] [notebook ...]

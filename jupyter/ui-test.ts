@@ -33,8 +33,8 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium } from "../scripts/chromium";
-import { numberFlag, parseCommandLine, repoRoot } from "../scripts/cli";
+import { launchChromium } from "../tools/shared/chromium";
+import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { PLOTLY_MIME, cellSource, listNotebooks, plotlyCarriers, readNotebook } from "./notebook-runner";
 
 /** Markers the notebooks must keep for these checks (see the header). */

@@ -8,9 +8,9 @@
  */
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "./chromium";
-import type { PageGlobals } from "./chromium";
-import { parseCommandLine, repoRoot } from "./cli";
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "../tools/shared/chromium";
+import type { PageGlobals } from "../tools/shared/chromium";
+import { parseCommandLine, repoRoot } from "../tools/shared/cli";
 
 /** Writes the SVGs; returns the files written. Throws if a page fails to draw. */
 export async function exportSvgs(htmlFiles: string[]): Promise<string[]> {
