@@ -4,7 +4,9 @@
  * (seed 1, lr 0.01, 1000 epochs: 97.67 %), builds the decision boundary over
  * the test points, the MSE curve and the accuracy curve (src/figures.ts),
  * writes each as an offline page (src/html.ts) to output/readme-figures/,
- * and exports them with plotly.js in headless Chromium (scripts/export-svg.ts).
+ * and exports them with plotly.js in headless Chromium (scripts/export-svg.ts):
+ * the curves as SVG, the boundary (600 points over filled contours, 275 KB as
+ * SVG) as a PNG.
  * Needs Chromium (Debian's, or $CHROMIUM_PATH).
  */
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
@@ -16,7 +18,7 @@ import { exportSvgs } from "./export-svg";
 
 const USAGE = `Usage: npm run readme-figures
 
-Trains the lesson's run and writes docs/images/decision-boundary.svg, mse.svg and accuracy.svg.`;
+Trains the lesson's run and writes docs/images/decision-boundary.png, mse.svg and accuracy.svg.`;
 
 /** Small enough to stand three in a row in a README. */
 function sized(figure: Figure, width: number, height: number): Figure {
@@ -46,9 +48,10 @@ async function main(): Promise<void> {
     writeFileSync(file, standaloneHtml([figure], name));
     return file;
   });
-  for (const svg of await exportSvgs(html)) {
-    const target = join(images, relative(pages, svg));
-    copyFileSync(svg, target);
+  const exported = [...(await exportSvgs(html.slice(0, 1), { format: "png", scale: 1 })), ...(await exportSvgs(html.slice(1)))];
+  for (const image of exported) {
+    const target = join(images, relative(pages, image));
+    copyFileSync(image, target);
     console.log(`wrote ${relative(process.cwd(), target)}`);
   }
 }
