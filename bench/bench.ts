@@ -27,8 +27,8 @@ import {
   writeDataFile,
 } from "./common";
 import { articleData, articleNetwork } from "../src/index";
-import { UsageError, intFlag, parseFlags } from "../scripts/cli";
-import { denoBinary, denoEnv } from "../jupyter/deno";
+import { UsageError, intFlag, parseFlags } from "../tools/shared/cli";
+import { denoBinary, denoEnv } from "../tools/shared/deno";
 
 /** Passes-1 of the NumPy short run (5 passes), scaled to the full run. */
 const NUMPY_EPOCHS = 4;

@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the benchmark: the article's network and data, the FLOP
  * count of one SGD step, the data file handed to the C and NumPy versions,
- * (The data and the network come from src/experiment.ts, flags from scripts/cli.ts.)
+ * (The data and the network come from src/experiment.ts, flags from tools/shared/cli.ts.)
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";

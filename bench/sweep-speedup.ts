@@ -9,7 +9,7 @@
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { SweepRun, sweep } from "../src/index";
-import { UsageError, intFlag, parseFlags } from "../scripts/cli";
+import { UsageError, intFlag, parseFlags } from "../tools/shared/cli";
 import { median } from "./common";
 
 const USAGE = `usage: node build/bench/sweep-speedup.js [--rounds R] [--epochs E] [--runs N]

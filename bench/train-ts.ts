@@ -17,7 +17,7 @@ import {
   weightChecksum,
 } from "./common";
 import { articleData, articleNetwork } from "../src/index";
-import { UsageError, intFlag, parseFlags } from "../scripts/cli";
+import { UsageError, intFlag, parseFlags } from "../tools/shared/cli";
 import { learnerHiddenDelta } from "./learner-rule";
 import { backpropagationStep } from "./learner-step";
 import { liveFrames } from "../src/live-figure";

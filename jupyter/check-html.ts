@@ -11,9 +11,9 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { launchChromium, openOffline, plotCensus } from "../scripts/chromium";
-import { parseCommandLine, repoRoot } from "../scripts/cli";
-import { figureOutputs, readNotebook } from "./notebook-runner";
+import { launchChromium, openOffline, plotCensus } from "../tools/shared/chromium";
+import { parseCommandLine, repoRoot } from "../tools/shared/cli";
+import { figureOutputs, readNotebook } from "../tools/shared/notebook-runner";
 
 export interface PageCheck {
   html: string;

@@ -48,8 +48,8 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Publisher } from "zeromq";
-import { repoRoot } from "../scripts/cli";
-import { denoBinary, denoEnv } from "./deno";
+import { repoRoot } from "../tools/shared/cli";
+import { denoBinary, denoEnv } from "../tools/shared/deno";
 
 /** How long "idle" waits for the cell's output to go quiet (ms); BACKPROP_DENO_IDLE_GRACE_MS overrides. */
 export const IDLE_GRACE_MS = 400;

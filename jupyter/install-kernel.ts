@@ -17,7 +17,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { parseCommandLine, repoRoot } from "../scripts/cli";
+import { parseCommandLine, repoRoot } from "../tools/shared/cli";
 
 export const KERNEL_NAME = "tslab-backprop";
 export const KERNEL_DISPLAY_NAME = "TypeScript (backprop-moons)";

@@ -34,10 +34,10 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { launchChromium } from "../scripts/chromium";
-import { numberFlag, parseCommandLine, repoRoot } from "../scripts/cli";
+import { launchChromium } from "../tools/shared/chromium";
+import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { PLOTLY_CARRIER } from "../src/display";
-import { PLOTLY_MIME, cellSource, figureOutputs, listNotebooks, plotlyCarriers, readNotebook } from "./notebook-runner";
+import { PLOTLY_MIME, cellSource, figureOutputs, listNotebooks, plotlyCarriers, readNotebook } from "../tools/shared/notebook-runner";
 import { QUICK_EPOCHS } from "./ui-test";
 
 const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";

@@ -6,8 +6,8 @@
  * printing the notebook, the cell and tslab's error text; exit code 1.
  */
 import { join, relative } from "node:path";
-import { numberFlag, parseCommandLine, repoRoot } from "../scripts/cli";
-import { NotebookResult, formatFailure, listNotebooks, runNotebook } from "./notebook-runner";
+import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
+import { NotebookResult, formatFailure, listNotebooks, runNotebook } from "../tools/shared/notebook-runner";
 
 const USAGE = `Usage: npm run notebooks -- [options] [notebook ...]
 

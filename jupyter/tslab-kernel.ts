@@ -13,7 +13,7 @@
  * zeromq versions it applies to) and starts tslab's kernel.
  */
 import { dirname, resolve } from "node:path";
-import { repoRoot } from "../scripts/cli";
+import { repoRoot } from "../tools/shared/cli";
 import { applyPatches } from "./tslab-patches";
 
 function main(): void {

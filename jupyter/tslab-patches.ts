@@ -17,8 +17,8 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { beforeCell, kernelState } from "../src/display";
-import { captureReports, describeFailure, recordJs, reportsText } from "./cell-errors";
-import type { ErrorFields, Reports } from "./cell-errors";
+import { captureReports, describeFailure, recordJs, reportsText } from "../tools/shared/cell-errors";
+import type { ErrorFields, Reports } from "../tools/shared/cell-errors";
 
 export const warn = (text: string): void => void process.stderr.write(`tslab-kernel: ${text}\n`);
 
@@ -253,7 +253,7 @@ export const PATCHES: Patch[] = [
       "(evalmachine.<anonymous>:15, the translated line) with tslab's and the launcher's frames, a 10-frame trace " +
       "for a mere Kernel > Interrupt, and an execute_reply with only status 'error' (nbconvert --execute then " +
       "reports an empty error). Fix: the executor's console is captured (createExecutor), and a failed cell gets " +
-      "one error output and a full execute_reply written by jupyter/cell-errors.ts: the cell's own line number " +
+      "one error output and a full execute_reply written by tools/shared/cell-errors.ts: the cell's own line number " +
       "and source line, frames in src/ only, one line for an interrupt.",
     internals: [internal.createExecutor, internal.startKernel, internal.serverHandleExecute, internal.handlerExecute],
     apply(tslabDist) {

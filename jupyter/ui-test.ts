@@ -36,9 +36,9 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium } from "../scripts/chromium";
-import { numberFlag, parseCommandLine, repoRoot } from "../scripts/cli";
-import { PLOTLY_MIME, cellSource, listNotebooks, plotlyCarriers, readNotebook } from "./notebook-runner";
+import { launchChromium } from "../tools/shared/chromium";
+import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
+import { PLOTLY_MIME, cellSource, listNotebooks, plotlyCarriers, readNotebook } from "../tools/shared/notebook-runner";
 
 /** Markers the notebooks must keep for these checks (see the header). */
 export const TRAIN_MARKER = /saveRun\(await lab\(/; // one line: 04's full run, trained by lab() with its live figure and progress line

@@ -8,12 +8,17 @@
  */
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "./chromium";
-import type { PageGlobals } from "./chromium";
-import { parseCommandLine, repoRoot } from "./cli";
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "../tools/shared/chromium";
+import type { PageGlobals } from "../tools/shared/chromium";
+import { parseCommandLine, repoRoot } from "../tools/shared/cli";
 
-/** Writes the SVGs; returns the files written. Throws if a page fails to draw. */
-export async function exportSvgs(htmlFiles: string[]): Promise<string[]> {
+/**
+ * Writes the SVGs (or, with `format: "png"`, PNGs at `scale` times the
+ * figure's size: smaller than an SVG for a figure of many shapes); returns
+ * the files written. Throws if a page fails to draw.
+ */
+export async function exportSvgs(htmlFiles: string[], options: { format?: "svg" | "png"; scale?: number } = {}): Promise<string[]> {
+  const format = options.format ?? "svg";
   const written: string[] = [];
   if (htmlFiles.length === 0) return written;
   const browser = await launchChromium();
@@ -25,21 +30,23 @@ export async function exportSvgs(htmlFiles: string[]): Promise<string[]> {
         if (census.containers === 0 || census.missing.length > 0 || opened.pageErrors.length > 0) {
           throw new Error(`${html}: ${census.drawn}/${census.containers} figures drawn${opened.pageErrors.map((e) => `; page error: ${e.message}`).join("")}`);
         }
-        const svgs = await opened.page.evaluate(async () => {
+        const images = await opened.page.evaluate(async ({ format, scale }) => {
           const page = globalThis as unknown as PageGlobals;
-          const out: string[] = [];
+          const out: { base64: boolean; body: string }[] = [];
           for (const el of Array.from(page.document.querySelectorAll(".js-plotly-plot"))) {
-            const url = await page.Plotly!.toImage(el, { format: "svg" });
+            const url = await page.Plotly!.toImage(el, { format, scale });
             const comma = url.indexOf(",");
-            const meta = url.slice(0, comma);
-            const body = url.slice(comma + 1);
-            out.push(meta.endsWith(";base64") ? atob(body) : decodeURIComponent(body));
+            out.push({ base64: url.slice(0, comma).endsWith(";base64"), body: url.slice(comma + 1) });
           }
           return out;
-        });
-        svgs.forEach((svg, i) => {
-          const file = join(dirname(html), `${basename(html, ".html")}${i === 0 ? "" : `-${i + 1}`}.svg`);
-          writeFileSync(file, svg.startsWith("<?xml") ? svg : `<?xml version="1.0" encoding="utf-8"?>\n${svg}`);
+        }, { format, scale: options.scale ?? 1 });
+        images.forEach(({ base64, body }, i) => {
+          const file = join(dirname(html), `${basename(html, ".html")}${i === 0 ? "" : `-${i + 1}`}.${format}`);
+          if (format === "png") writeFileSync(file, Buffer.from(body, base64 ? "base64" : "utf8"));
+          else {
+            const svg = base64 ? Buffer.from(body, "base64").toString("utf8") : decodeURIComponent(body);
+            writeFileSync(file, svg.startsWith("<?xml") ? svg : `<?xml version="1.0" encoding="utf-8"?>\n${svg}`);
+          }
           written.push(file);
         });
       } finally {

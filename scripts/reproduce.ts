@@ -11,7 +11,7 @@ import {
   formatDuration, formatProgress, formatRecord, mseFigure, standaloneHtml,
 } from "../src/index";
 import type { Figure } from "../src/index";
-import { intFlag, parseFlags, positiveFlag, runCli } from "./cli";
+import { intFlag, parseFlags, positiveFlag, runCli } from "../tools/shared/cli";
 
 const USAGE = `Usage: npm run reproduce -- [options]
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ActivationName, LossName, SweepRun, formatDuration, formatProgress, formatRecord, standaloneHtml, stripFigure, sweep } from "../src/index";
 import { median } from "../src/compare";
-import { UsageError, integerList, intFlag, parseFlags, positiveFlag, runCli } from "./cli";
+import { UsageError, integerList, intFlag, parseFlags, positiveFlag, runCli } from "../tools/shared/cli";
 
 const USAGE = `Usage: npm run sweep -- [options]
 

@@ -11,8 +11,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { launchChromium } from "../scripts/chromium";
-import { UsageError, intFlag, parseFlags, repoRoot, runCli } from "../scripts/cli";
+import { launchChromium } from "../tools/shared/chromium";
+import { UsageError, intFlag, parseFlags, repoRoot, runCli } from "../tools/shared/cli";
 import type { EpochRecord } from "../src/history";
 import { trainCandidate } from "../src/lab";
 import { ARTICLE_SETTINGS } from "./browser/protocol";

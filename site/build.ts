@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { build as esbuild } from "esbuild";
 import type { EpochRecord } from "../src/history";
 import { trainCandidate } from "../src/lab";
-import { numberFlag, parseCommandLine, repoRoot } from "../scripts/cli";
+import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { ExecutedNotebook, executedNotebooks } from "./notebooks";
 import { ChapterLink, KATEX_HEAD, chapterLinks, indexBody, labBody, page } from "./pages";
 import { mathCensus, renderNotebook } from "./render";

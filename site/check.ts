@@ -16,8 +16,8 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../scripts/chromium";
-import { parseCommandLine, repoRoot } from "../scripts/cli";
+import { launchChromium } from "../tools/shared/chromium";
+import { parseCommandLine, repoRoot } from "../tools/shared/cli";
 import type { EpochRecord } from "../src/history";
 import { trainCandidate } from "../src/lab";
 import { PRESETS } from "./browser/presets";

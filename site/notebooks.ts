@@ -1,14 +1,14 @@
 /**
  * Where the site's chapters come from: EXECUTED notebooks. Either a folder of
  * them (`--from DIR`, e.g. CI's nbconvert output output/jupyter/), or the
- * project's in-process runner (jupyter/notebook-runner.ts) writing to
+ * project's in-process runner (tools/shared/notebook-runner.ts) writing to
  * output/notebooks/, run only for notebooks whose executed copy there is
  * missing or stale.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { repoRoot } from "../scripts/cli";
-import { Notebook, cellSource, formatFailure, listNotebooks, readNotebook, runNotebook } from "../jupyter/notebook-runner";
+import { repoRoot } from "../tools/shared/cli";
+import { Notebook, cellSource, formatFailure, listNotebooks, readNotebook, runNotebook } from "../tools/shared/notebook-runner";
 
 export interface ExecutedNotebook {
   /** "04-training" */
@@ -78,7 +78,7 @@ export async function executedNotebooks(options: { fromDir?: string; log?: (line
     }
     const why = staleness(source, executedFile, coreMtime);
     if (why) {
-      log(`  ${name}: ${why}; executing it (jupyter/notebook-runner.ts, a few minutes for the training notebooks)`);
+      log(`  ${name}: ${why}; executing it (tools/shared/notebook-runner.ts, a few minutes for the training notebooks)`);
       const result = await runNotebook(source, { outDir: dir, onLine: (line) => log(`    ${line}`) });
       if (!result.ok) throw new Error(`site: notebook ${name} failed, so its chapter cannot be built:\n${formatFailure(result)}`);
       log(`  ${name}: executed in ${result.seconds.toFixed(1)} s`);

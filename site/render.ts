@@ -13,7 +13,7 @@ import markdownItKatex from "@vscode/markdown-it-katex";
 import { classHighlighter, highlightCode } from "@lezer/highlight";
 import { parser as jsParser } from "@lezer/javascript";
 import { escapeHtml, scriptJson } from "../src/html";
-import { Notebook, Output, PLOTLY_MIME, cellSource } from "../jupyter/notebook-runner";
+import { Notebook, Output, PLOTLY_MIME, cellSource } from "../tools/shared/notebook-runner";
 
 const tsParser = jsParser.configure({ dialect: "ts" });
 

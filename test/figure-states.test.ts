@@ -23,7 +23,7 @@ import { existsSync } from "node:fs";
 import { join, posix } from "node:path";
 import vm from "node:vm";
 import * as tslabJupyter from "tslab/dist/jupyter";
-import { repoRoot } from "../scripts/cli";
+import { repoRoot } from "../tools/shared/cli";
 import { PLOTLY_CARRIER, PLOTLY_JS_FROM_NOTEBOOK, beforeCell, figureBundle, kernelState, sendPlotlyToPage, show } from "../src/display";
 import { lineFigure, plotlyScript } from "../src/index";
 

@@ -6,7 +6,7 @@
  *     deno run test/history-run.ts EPOCHS            (this source, with deno.json)
  *
  * It imports only src/, so the same file runs on both runtimes:
- * test/deno.test.ts compares them.
+ * test/notebooks/deno.test.ts compares them.
  */
 import { DEFAULT_SEED, Layer, NeuralNetwork, makeMoons, setSeed, trainTestSplit } from "../src/index";
 

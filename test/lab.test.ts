@@ -13,7 +13,7 @@ import { checkCandidate } from "../src/lab-check";
 import { liveFrames, trainingFigure } from "../src/live-figure";
 import { SharedRecords, runExperiment, sweep } from "../src/sweep";
 import { backpropagationStep } from "../bench/learner-step";
-import { cellSource, readNotebook } from "../jupyter/notebook-runner";
+import { cellSource, readNotebook } from "../tools/shared/notebook-runner";
 import { repoRoot } from "./helpers";
 import { assertRejects } from "./assert-rejects";
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HiddenDeltaRule, Layer, NeuralNetwork, TrainingHistory, hiddenLayerDelta, makeMoons, trainTestSplit } from "../src/index";
 import { LESSON_RULE_FINGERPRINTS, LESSON_SETTINGS, compareWithLesson, describeRun, lessonNetwork, loadRun, recordRun, ruleFingerprint, saveRun, savedOrLessonRun } from "../src/runs";
-import { cellSource, readNotebook } from "../jupyter/notebook-runner";
+import { cellSource, readNotebook } from "../tools/shared/notebook-runner";
 import { repoRoot } from "./helpers";
 
 const { X, y } = makeMoons(200, 0.2, 100);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { articleNetwork } from "../src/experiment";
 import { labNetwork, labSettings } from "../src/lab";
 import { checkCandidate } from "../src/lab-check";
-import { Notebook, PLOTLY_MIME } from "../jupyter/notebook-runner";
+import { Notebook, PLOTLY_MIME } from "../tools/shared/notebook-runner";
 import { LearnerCodeError, compileRules } from "../site/browser/learner-code";
 import { PRESETS } from "../site/browser/presets";
 import { compareRecords } from "../site/check";

@@ -31,7 +31,7 @@ import {
 import { addOuter, matVec, vecMat } from "../src/linalg";
 import { learnerHiddenDelta } from "../bench/learner-rule";
 import { repoRoot } from "./helpers";
-import { cellSource, readNotebook } from "../jupyter/notebook-runner";
+import { cellSource, readNotebook } from "../tools/shared/notebook-runner";
 
 const { X, y } = makeMoons();
 const split = trainTestSplit(X, y);

@@ -26,7 +26,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { Cell, Notebook, Output, cellSource, formatFailure, listNotebooks, readNotebook, runNotebook } from "../jupyter/notebook-runner";
+import { Cell, Notebook, Output, cellSource, formatFailure, listNotebooks, readNotebook, runNotebook } from "../../tools/shared/notebook-runner";
 
 const SELF_CHECK = /^\/\/ self-check.*$/m;
 const SOLUTION = /^<details><summary><b>Solution/;

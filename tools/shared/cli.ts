@@ -1,17 +1,30 @@
 /**
- * What every command-line tool of the repository shares (reproduce, sweep,
- * bench, the Jupyter tooling): where the repository is, and one way to read
+ * What every tool of the repository shares (the command-line tools in
+ * scripts/, the Jupyter tooling in jupyter/, the benchmarks in bench/): where
+ * the repository is, and one way to read
  * flags, Node's own util.parseArgs, so `--flag value`, `--flag=value`,
  * unknown flags and missing values behave the same in every tool, and a bad
  * command line always ends the same way: a message naming the flag, the
  * usage, exit code 2.
  */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 
-/** The repository root. Tools run compiled from build/<folder>/, two levels below it. */
-export const repoRoot = resolve(__dirname, "..", "..");
+/**
+ * The repository root: the nearest folder above this file that holds
+ * package.json (tools run compiled from build/tools/shared/, or from source
+ * under a TypeScript runner, at another depth).
+ */
+export const repoRoot = findRoot(__dirname);
+
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`repoRoot: no package.json in ${start} or any folder above it`);
+  }
+}
 
 export class UsageError extends Error {}
 

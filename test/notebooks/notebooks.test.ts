@@ -1,15 +1,21 @@
 /**
  * Every notebooks/*.ipynb (found when the tests run) is executed without
  * Jupyter, in a fresh Node process with tslab's converter and executor, like
- * `npm run notebooks`; the executed copies go to output/notebooks/.
+ * `npm run notebooks`; the executed copies go to output/notebooks/. With
+ * BACKPROP_QUICK_EPOCHS set (jupyter/quick-epochs.ts; CI sets it here, since
+ * its nbconvert stage runs every notebook at full size), 07 trains that many
+ * epochs.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { basename } from "node:path";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../jupyter/install-kernel";
-import { PLOTLY_MIME, cellSource, figureOutputs, formatFailure, listNotebooks, plotlyCarriers, readNotebook, runNotebook } from "../jupyter/notebook-runner";
+import { basename, join } from "node:path";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../../jupyter/install-kernel";
+import { PLOTLY_MIME, cellSource, figureOutputs, formatFailure, listNotebooks, plotlyCarriers, readNotebook, runNotebook } from "../../tools/shared/notebook-runner";
+import { quickCopy, quickEpochs } from "../../jupyter/quick-epochs";
+import { repoRoot } from "../helpers";
 
 const notebooks = listNotebooks();
+const epochs = quickEpochs();
 
 if (notebooks.length === 0) {
   test("notebooks", { skip: "no notebooks/*.ipynb" }, () => undefined);
@@ -30,7 +36,9 @@ for (const notebook of notebooks) {
   // trains twelve networks, and twice would double CI's longest step.
   const repeatCells = !/07-/.test(basename(notebook));
   test(`notebook ${basename(notebook)} runs every cell${repeatCells ? " twice in a row" : ""} and shows its figures`, { timeout: 30 * 60_000 }, async () => {
-    const result = await runNotebook(notebook, { repeatCells });
+    const { file, changed } = quickCopy(notebook, join(repoRoot, "output", "quick-notebooks"), epochs);
+    if (changed) console.log(`# ${basename(notebook)}: EPOCHS = ${epochs} (BACKPROP_QUICK_EPOCHS)`);
+    const result = await runNotebook(changed ? file : notebook, { repeatCells });
     assert.ok(result.ok, `\n${formatFailure(result)}`);
     const executed = readNotebook(result.output);
     const codeCells = executed.cells.filter((c) => c.cell_type === "code" && cellSource(c).trim());

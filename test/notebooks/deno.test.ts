@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import type { EpochRecord } from "../src/index";
-import { denoBinary, denoEnv } from "../jupyter/deno";
-import { maxRelDiff, repoRoot } from "./helpers";
+import type { EpochRecord } from "../../src/index";
+import { denoBinary, denoEnv } from "../../tools/shared/deno";
+import { maxRelDiff, repoRoot } from "../helpers";
 
 const deno = denoBinary();
 const EPOCHS = 300;

@@ -15,8 +15,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, writeS
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { format, inspect, parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { repoRoot } from "../scripts/cli";
-import { PLOTLY_CARRIER, beforeCell, kernelState } from "../src/display";
+import { repoRoot } from "./cli";
+import { PLOTLY_CARRIER, beforeCell, kernelState } from "../../src/display";
 import { captureReports, describeFailure, recordJs, reportsText } from "./cell-errors";
 
 export const notebooksDir = join(repoRoot, "notebooks");

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import {
   Activation, ActivationLike, HiddenDeltaRule, Layer, LossLike, NeuralNetwork, OutputDeltaRule, TrainingHistory, gradientCheck, makeMoons, oneHot,
   setSeed, sigmoid, softmax, trainTestSplit,
-} from "../src/index";
-import { LESSON_SETTINGS, lessonNetwork } from "../src/runs";
+} from "../../src/index";
+import { LESSON_SETTINGS, lessonNetwork } from "../../src/runs";
 
 const { X, y } = makeMoons(2000, 0.2, 100);
 const { XTrain, XTest, yTrain, yTest } = trainTestSplit(X, y, 0.3, 42);

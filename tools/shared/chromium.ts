@@ -17,7 +17,7 @@ export interface DomElement {
 }
 export interface PageGlobals {
   document: { title: string; querySelectorAll(selector: string): ArrayLike<DomElement> };
-  Plotly?: { toImage(el: DomElement, options: { format: "svg" | "png"; width?: number; height?: number }): Promise<string> };
+  Plotly?: { toImage(el: DomElement, options: { format: "svg" | "png"; width?: number; height?: number; scale?: number }): Promise<string> };
 }
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";

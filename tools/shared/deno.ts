@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { repoRoot } from "../scripts/cli";
+import { repoRoot } from "./cli";
 
 const exe = process.platform === "win32" ? "deno.exe" : "deno";
 

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLASS_COLORS, Layer, Matrix, NeuralNetwork, SPECTRAL, TrainingHistory, datasetFigure, decisionBoundaryFigure, figureDiv, lineFigure, mseFigure, plotlyScript, standaloneHtml } from "../src/index";
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "../scripts/chromium";
-import type { PageGlobals } from "../scripts/chromium";
+import { CLASS_COLORS, Layer, Matrix, NeuralNetwork, SPECTRAL, TrainingHistory, datasetFigure, decisionBoundaryFigure, figureDiv, lineFigure, mseFigure, plotlyScript, standaloneHtml } from "../../src/index";
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "../../tools/shared/chromium";
+import type { PageGlobals } from "../../tools/shared/chromium";
 
 const HOSTILE = "</script><script>alert(1)</script>";
 const axes = { title: HOSTILE, xTitle: "x <b>bold</b> & \"quoted\"", yTitle: "y" };

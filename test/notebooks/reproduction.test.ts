@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_SEED, makeMoons, setSeed, trainTestSplit } from "../src/index";
-import { articleNetwork } from "./helpers";
+import { DEFAULT_SEED, makeMoons, setSeed, trainTestSplit } from "../../src/index";
+import { articleNetwork } from "../helpers";
 
 test("the article's full run (lr 0.01, 1000 epochs, default seed) reaches >= 97% test accuracy", () => {
   const { X, y } = makeMoons();

@@ -1,0 +1,85 @@
+/**
+ * One setting for the runs that only prove that a notebook runs and draws
+ * (CI's in-process run, the second kernel, the browser UIs):
+ *
+ *     BACKPROP_QUICK_EPOCHS=200
+ *
+ * sets 07's knob `const EPOCHS = 1000; // ... 200 gives a quick look` to 200
+ * in a working copy of the notebook; every cell still runs. Unset (the
+ * default), the notebooks run as written. CI runs every notebook at full
+ * size on the tslab kernel (`jupyter nbconvert --execute`), and the static
+ * site shows those outputs. (jupyter/ui-test.ts applies the same knob, at 200,
+ * to its own working copies.)
+ *
+ *     node build/jupyter/quick-epochs.js DIR NOTEBOOK...
+ *
+ * copies the notebooks into DIR, the knob set when the variable is, and
+ * prints the copies' paths, one a line.
+ */
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { cellSource, readNotebook } from "../tools/shared/notebook-runner";
+
+export const QUICK_EPOCHS_VARIABLE = "BACKPROP_QUICK_EPOCHS";
+
+/** The knob: the line that sets how long a notebook trains, in a cell that offers a quick look. */
+const EPOCHS_KNOB = /^(const EPOCHS = )\d+(;)/m;
+const QUICK_LOOK = /gives a quick look/;
+
+/** The epoch count BACKPROP_QUICK_EPOCHS asks for, or undefined when it is unset or empty. */
+export function quickEpochs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env[QUICK_EPOCHS_VARIABLE];
+  if (text === undefined || text.trim() === "") return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new Error(`quickEpochs: ${QUICK_EPOCHS_VARIABLE} must be an integer >= 1 (or unset for full size), got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+/**
+ * Copies `notebook` into `dir` with its EPOCHS knob set to `epochs` (a
+ * plain copy if `epochs` is undefined or it has no knob). Returns the copy's
+ * path and whether the knob was set.
+ */
+export function quickCopy(notebook: string, dir: string, epochs: number | undefined): { file: string; changed: boolean } {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, basename(notebook));
+  const nb = readNotebook(notebook);
+  let changed = false;
+  if (epochs !== undefined) {
+    for (const cell of nb.cells) {
+      const source = cellSource(cell);
+      if (cell.cell_type === "code" && EPOCHS_KNOB.test(source) && QUICK_LOOK.test(source)) {
+        cell.source = source.replace(EPOCHS_KNOB, `$1${epochs}$2`);
+        changed = true;
+      }
+    }
+  }
+  if (changed) writeFileSync(file, JSON.stringify(nb, null, 1) + "\n");
+  else copyFileSync(notebook, file);
+  return { file, changed };
+}
+
+function main(): void {
+  const [dir, ...notebooks] = process.argv.slice(2);
+  if (!dir || notebooks.length === 0) {
+    console.error("usage: node build/jupyter/quick-epochs.js DIR NOTEBOOK...");
+    process.exit(2);
+  }
+  const epochs = quickEpochs();
+  for (const nb of notebooks) {
+    const { file, changed } = quickCopy(nb, dir, epochs);
+    if (changed) console.error(`quick-epochs: ${basename(nb)} trains ${epochs} epochs (${QUICK_EPOCHS_VARIABLE})`);
+    console.log(file);
+  }
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (e) {
+    console.error(`quick-epochs: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
