@@ -38,7 +38,8 @@ import { launchChromium } from "../tools/shared/chromium";
 import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { PLOTLY_CARRIER } from "../src/display";
 import { PLOTLY_MIME, cellSource, figureOutputs, listNotebooks, plotlyCarriers, readNotebook } from "../tools/shared/notebook-runner";
-import { QUICK_EPOCHS } from "./ui-test";
+import { setQuickEpochs } from "./quick-epochs";
+import { UI_EPOCHS } from "./ui-test";
 
 const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 const LAB_DIR = join(repoRoot, "jupyter", "lab");
@@ -293,14 +294,6 @@ async function checkStates(checker: Checker, page: Page, renderer: boolean): Pro
   }
 }
 
-/** 07 offers `const EPOCHS = 1000; // ... 200 gives a quick look`: the working copies use 200, as in jupyter/ui-test.ts. */
-function quickEpochs(file: string): void {
-  const nb = readNotebook(file);
-  const quick = nb.cells.filter((c) => c.cell_type === "code" && QUICK_EPOCHS.test(cellSource(c)) && /200 gives a quick look/.test(cellSource(c)));
-  for (const cell of quick) cell.source = cellSource(cell).replace(QUICK_EPOCHS, "$1200$2");
-  if (quick.length > 0) writeFileSync(file, JSON.stringify(nb, null, 1) + "\n");
-}
-
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<void> {
@@ -321,7 +314,7 @@ async function main(): Promise<void> {
   symlinkSync(join(repoRoot, "node_modules"), join(work, "node_modules"));
   for (const nb of notebooks) {
     copyFileSync(nb, join(work, "notebooks", basename(nb)));
-    quickEpochs(join(work, "notebooks", basename(nb)));
+    setQuickEpochs(join(work, "notebooks", basename(nb)), UI_EPOCHS); // 07 at 200 epochs, as in jupyter/ui-test.ts
   }
   const token = randomBytes(16).toString("hex");
   const t0 = Date.now();

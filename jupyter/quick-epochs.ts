@@ -37,6 +37,21 @@ export function quickEpochs(env: NodeJS.ProcessEnv = process.env): number | unde
   return n;
 }
 
+/** Sets the EPOCHS knob of the notebook file `file` to `epochs`, in place; false (file untouched) if it has no knob. */
+export function setQuickEpochs(file: string, epochs: number): boolean {
+  const nb = readNotebook(file);
+  let changed = false;
+  for (const cell of nb.cells) {
+    const source = cellSource(cell);
+    if (cell.cell_type === "code" && EPOCHS_KNOB.test(source) && QUICK_LOOK.test(source)) {
+      cell.source = source.replace(EPOCHS_KNOB, `$1${epochs}$2`);
+      changed = true;
+    }
+  }
+  if (changed) writeFileSync(file, JSON.stringify(nb, null, 1) + "\n");
+  return changed;
+}
+
 /**
  * Copies `notebook` into `dir` with its EPOCHS knob set to `epochs` (a
  * plain copy if `epochs` is undefined or it has no knob). Returns the copy's
@@ -45,20 +60,8 @@ export function quickEpochs(env: NodeJS.ProcessEnv = process.env): number | unde
 export function quickCopy(notebook: string, dir: string, epochs: number | undefined): { file: string; changed: boolean } {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, basename(notebook));
-  const nb = readNotebook(notebook);
-  let changed = false;
-  if (epochs !== undefined) {
-    for (const cell of nb.cells) {
-      const source = cellSource(cell);
-      if (cell.cell_type === "code" && EPOCHS_KNOB.test(source) && QUICK_LOOK.test(source)) {
-        cell.source = source.replace(EPOCHS_KNOB, `$1${epochs}$2`);
-        changed = true;
-      }
-    }
-  }
-  if (changed) writeFileSync(file, JSON.stringify(nb, null, 1) + "\n");
-  else copyFileSync(notebook, file);
-  return { file, changed };
+  copyFileSync(notebook, file);
+  return { file, changed: epochs !== undefined && setQuickEpochs(file, epochs) };
 }
 
 function main(): void {

@@ -39,6 +39,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "../tools/shared/chromium";
 import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { PLOTLY_MIME, cellSource, listNotebooks, plotlyCarriers, readNotebook } from "../tools/shared/notebook-runner";
+import { setQuickEpochs } from "./quick-epochs";
 
 /** Markers the notebooks must keep for these checks (see the header). */
 export const TRAIN_MARKER = /saveRun\(await lab\(/; // one line: 04's full run, trained by lab() with its live figure and progress line
@@ -191,8 +192,6 @@ async function openNotebook(ctx: Ctx, name: string): Promise<Page> {
   return page;
 }
 
-/** A knob that only sets how long a notebook trains (see quickKnobs). */
-export const QUICK_EPOCHS = /^(const EPOCHS = )\d+(;)/m;
 
 /** Which checks run on a notebook besides the common ones. */
 interface Extra { errorLine: boolean; interrupt: boolean; brokenRule: boolean }
@@ -415,24 +414,13 @@ async function checkBrokenRule(page: Page, report: NotebookReport, fail: Fail): 
 
 /**
  * 07 offers a knob `const EPOCHS = 1000; // ... 200 gives a quick look`: the
- * working copies use 200 (the UI mechanics are the same; npm test and the
- * nbconvert stage run every notebook at full size). Keeps this stage near
- * ten minutes on a shared CI machine.
+ * working copies use 200 (the UI mechanics are the same; the nbconvert stage
+ * runs every notebook at full size). Keeps this stage short on CI's machine.
  */
+export const UI_EPOCHS = 200;
+
 function quickKnobs(work: string): void {
-  for (const name of readdirSync(work).filter((f) => f.endsWith(".ipynb"))) {
-    const file = join(work, name);
-    const nb = readNotebook(file);
-    let changed = false;
-    for (const cell of nb.cells) {
-      const source = cellSource(cell);
-      if (cell.cell_type === "code" && QUICK_EPOCHS.test(source) && /200 gives a quick look/.test(source)) {
-        cell.source = source.replace(QUICK_EPOCHS, "$1200$2");
-        changed = true;
-      }
-    }
-    if (changed) writeFileSync(file, JSON.stringify(nb, null, 1) + "\n");
-  }
+  for (const name of readdirSync(work).filter((f) => f.endsWith(".ipynb"))) setQuickEpochs(join(work, name), UI_EPOCHS);
 }
 
 // ------------------------------------------------------------------ main
