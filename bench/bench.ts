@@ -11,7 +11,7 @@
  *   npm run bench -- --runs 5 --epochs 1000 --no-numpy
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import {
@@ -32,10 +32,12 @@ import { denoBinary, denoEnv } from "../tools/shared/deno";
 
 /** Passes-1 of the NumPy short run (5 passes), scaled to the full run. */
 const NUMPY_EPOCHS = 4;
+/** Epochs of the browser comparison: long enough to time, short enough that each round stays under a minute. */
+const BROWSER_EPOCHS = 100;
 /** How close C must be to TypeScript (final MSE, every recorded MSE) to count as "the same computation". */
 const AGREE_TOLERANCE = 1e-9;
 
-const USAGE = `usage: npm run bench -- [--runs N] [--epochs E] [--no-c] [--no-numpy] [--no-sweep] [--help]
+const USAGE = `usage: npm run bench -- [--runs N] [--epochs E] [--no-c] [--no-numpy] [--no-sweep] [--no-browser] [--help]
   --runs N     rounds; each round runs every implementation once, interleaved; medians reported
                (positive integer; default ${DEFAULT_RUNS})
   --epochs E   epochs per run, E + 1 passes over the 1400 training samples like the article
@@ -43,6 +45,8 @@ const USAGE = `usage: npm run bench -- [--runs N] [--epochs E] [--no-c] [--no-nu
   --no-c       skip the C version (bench/train.c, needs cc)
   --no-numpy   skip the article's NumPy code (bench/numpy_train.py, needs python3 + numpy)
   --no-sweep   skip timing sweep() on worker threads against one thread (bench/sweep-speedup.ts)
+  --no-browser skip the browser lab's training in headless Chromium against Node (site/bench-browser.ts;
+               needs the built site, npm run site, and /usr/bin/chromium)
   --help       this text
 Writes output/bench.json.`;
 
@@ -176,7 +180,7 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const flags = parseFlags(argv, { runs: { type: "string" }, epochs: { type: "string" }, "no-c": { type: "boolean" }, "no-numpy": { type: "boolean" }, "no-sweep": { type: "boolean" }, help: { type: "boolean" } }, "bench");
+  const flags = parseFlags(argv, { runs: { type: "string" }, epochs: { type: "string" }, "no-c": { type: "boolean" }, "no-numpy": { type: "boolean" }, "no-sweep": { type: "boolean" }, "no-browser": { type: "boolean" }, help: { type: "boolean" } }, "bench");
   const runs = intFlag(flags.runs, "runs", 1, DEFAULT_RUNS);
   const epochs = intFlag(flags.epochs, "epochs", 0, DEFAULT_EPOCHS);
 
@@ -345,6 +349,19 @@ function main(): void {
       sweepResult = lastJsonLine(run(process.execPath, [join(__dirname, "sweep-speedup.js"), "--rounds", String(runs)], what), what);
     }
 
+    // --- the browser lab: Chromium's Web Worker against Node, interleaved in one process (site/bench-browser.ts) ---
+    let browserLine: string;
+    const siteWorker = join(repoRoot, "output", "site", "assets", "worker.js");
+    if (flags["no-browser"]) browserLine = "skipped (--no-browser)";
+    else if (!existsSync(siteWorker)) browserLine = "skipped: the site is not built (npm run site)";
+    else {
+      log(`browser lab: ${BROWSER_EPOCHS} epochs in Chromium's Web Worker and in Node, ${runs} round(s) ...`);
+      const what = "browser bench";
+      run(process.execPath, [join(repoRoot, "build", "site", "bench-browser.js"), "--epochs", String(BROWSER_EPOCHS), "--runs", String(runs)], what);
+      const b = JSON.parse(readFileSync(join(repoRoot, "output", "bench-browser.json"), "utf8")) as { ratio: number; nodeSeconds: number; browserSeconds: number; chromium: string; labReadyMs: number; sameNumbers: string };
+      browserLine = `${b.ratio.toFixed(2)}x Node's time (${BROWSER_EPOCHS} epochs: Chromium ${b.chromium} ${fmt(b.browserSeconds, 2)} s, Node ${fmt(b.nodeSeconds, 2)} s, medians of ${runs} interleaved round(s)); numbers: ${b.sameNumbers}; the lab usable ${b.labReadyMs.toFixed(0)} ms after opening`;
+    }
+
     const ratios = {
       typescriptOverC: perRoundRatio(tsResults),
       learnerRuleOverC: perRoundRatio(learnerResults),
@@ -395,6 +412,7 @@ function main(): void {
     if (sweepResult) {
       out.push(`- sweep(): ${sweepResult.runs} trainings of ${sweepResult.epochs} epochs, one thread ${fmt(median(sweepResult.sequential), 2)} s, ${sweepResult.workers} worker threads ${fmt(median(sweepResult.parallel), 2)} s: ${sweepResult.speedup.toFixed(2)}x faster (median over ${sweepResult.rounds} alternating round(s)); same results: ${sweepResult.sameResults}`);
     }
+    out.push(`- The browser lab (site/bench-browser.ts): ${browserLine}`);
     out.push(`- Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.cc}, ${machine.platform}`);
     out.push("");
     out.push("| TypeScript predict() (trained net) | rows | median ms/call | us/row |");
