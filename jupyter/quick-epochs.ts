@@ -4,8 +4,9 @@
  *
  *     BACKPROP_QUICK_EPOCHS=200
  *
- * sets 07's knob `const EPOCHS = 1000; // ... 200 gives a quick look` to 200
- * in a working copy of the notebook; every cell still runs. Unset (the
+ * lowers the epoch knobs that offer a quick look (07's `const EPOCHS = 1000;
+ * // ... 200 gives a quick look`, 04's MAX_EPOCHS, 06's TRAIN_EPOCHS) to 200
+ * in working copies of the notebooks; every cell still runs. Unset (the
  * default), the notebooks run as written. CI runs every notebook at full
  * size on the tslab kernel (`jupyter nbconvert --execute`), and the static
  * site shows those outputs. (jupyter/ui-test.ts applies the same knob, at 200,
@@ -22,9 +23,12 @@ import { cellSource, readNotebook } from "../tools/shared/notebook-runner";
 
 export const QUICK_EPOCHS_VARIABLE = "BACKPROP_QUICK_EPOCHS";
 
-/** The knob: the line that sets how long a notebook trains, in a cell that offers a quick look. */
-const EPOCHS_KNOB = /^(const EPOCHS = )\d+(;)/m;
-const QUICK_LOOK = /gives a quick look/;
+/**
+ * A knob: a line that sets how long a notebook trains and offers a quick
+ * look in its comment, e.g. 07's `const EPOCHS = 1000; // ... 200 gives a
+ * quick look`, 04's MAX_EPOCHS and 06's TRAIN_EPOCHS.
+ */
+const EPOCHS_KNOB = /^(const (?:MAX_|TRAIN_)?EPOCHS = )(\d+)(;[^\n]*gives a quick look)/gm;
 
 /** The epoch count BACKPROP_QUICK_EPOCHS asks for, or undefined when it is unset or empty. */
 export function quickEpochs(env: NodeJS.ProcessEnv = process.env): number | undefined {
@@ -37,14 +41,16 @@ export function quickEpochs(env: NodeJS.ProcessEnv = process.env): number | unde
   return n;
 }
 
-/** Sets the EPOCHS knob of the notebook file `file` to `epochs`, in place; false (file untouched) if it has no knob. */
+/** Lowers every epoch knob of the notebook file `file` to `epochs` (never raises one), in place; false (file untouched) if none changed. */
 export function setQuickEpochs(file: string, epochs: number): boolean {
   const nb = readNotebook(file);
   let changed = false;
   for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
     const source = cellSource(cell);
-    if (cell.cell_type === "code" && EPOCHS_KNOB.test(source) && QUICK_LOOK.test(source)) {
-      cell.source = source.replace(EPOCHS_KNOB, `$1${epochs}$2`);
+    const quick = source.replace(EPOCHS_KNOB, (line, head: string, n: string, tail: string) => (Number(n) > epochs ? `${head}${epochs}${tail}` : line));
+    if (quick !== source) {
+      cell.source = quick;
       changed = true;
     }
   }
