@@ -29,9 +29,9 @@
  *
  *   node build/jupyter/lab-ui-test.js [--out output/lab-ui] [--port 8932] [NAME ...]
  */
-import { ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "../tools/shared/chromium";
@@ -39,6 +39,7 @@ import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { PLOTLY_CARRIER } from "../src/display";
 import { PLOTLY_MIME, cellSource, figureOutputs, listNotebooks, plotlyCarriers, readNotebook } from "../tools/shared/notebook-runner";
 import { setQuickEpochs } from "./quick-epochs";
+import { shutDownSessions, startJupyterServer } from "./jupyter-server";
 import { UI_EPOCHS } from "./ui-test";
 
 const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
@@ -57,38 +58,12 @@ jupyter/lab-ui-test.ts for every check).
 
 async function startServer(out: string, work: string, port: number, token: string): Promise<ChildProcess> {
   if (!existsSync(join(LAB_DIR, "build", "bundle.js"))) throw new Error(`no ${relative(process.cwd(), join(LAB_DIR, "build", "bundle.js"))}: run .ci/jupyterlab build first`);
-  const env = {
-    ...process.env,
-    JUPYTER_PATH: join(repoRoot, "jupyter"), // the project kernelspec, as the README says
-    JUPYTER_CONFIG_DIR: join(out, "jupyter-config"),
-    JUPYTER_DATA_DIR: join(out, "jupyter-data"),
-    JUPYTER_RUNTIME_DIR: join(out, "jupyter-runtime"),
-  };
-  const log = createWriteStream(join(out, "server.log"));
   const args = [join(LAB_DIR, "main.py"), "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${port}`, "--ServerApp.port_retries=0", `--ServerApp.token=${token}`, `--ServerApp.root_dir=${work}`, "--ServerApp.open_browser=False"];
-  const server = spawn(PYTHON, [...args, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])], { env, stdio: ["ignore", "pipe", "pipe"] });
-  server.stdout!.pipe(log);
-  server.stderr!.pipe(log);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`the JupyterLab page's server exited with ${server.exitCode}; see ${join(out, "server.log")}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/status?token=${token}`)).ok) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the JupyterLab page's server did not answer on port ${port} within 60 s; see ${join(out, "server.log")}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return startJupyterServer("the JupyterLab page's server", PYTHON, args, out, port, token);
 }
 
-async function shutDownKernel(ctx: Ctx, path: string): Promise<void> {
-  const api = `http://127.0.0.1:${ctx.port}/api/sessions`;
-  const sessions = (await (await fetch(`${api}?token=${ctx.token}`)).json()) as { id: string; path: string }[];
-  for (const s of sessions.filter((s) => s.path === path)) {
-    const res = await fetch(`${api}/${s.id}?token=${ctx.token}`, { method: "DELETE" });
-    if (!res.ok) throw new Error(`shutting down the session of ${path}: HTTP ${res.status}`);
-  }
+function shutDownKernel(ctx: Ctx, path: string): Promise<void> {
+  return shutDownSessions(ctx.port, ctx.token, path);
 }
 
 // ------------------------------------------------------------------ the page (scripts run in the browser, as text)

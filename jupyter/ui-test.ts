@@ -31,15 +31,16 @@
  *
  *   node build/jupyter/ui-test.js [--out output/ui] [--port 8931] [NAME ...]
  */
-import { ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, createWriteStream, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "../tools/shared/chromium";
 import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { PLOTLY_MIME, cellSource, listNotebooks, plotlyCarriers, readNotebook } from "../tools/shared/notebook-runner";
 import { setQuickEpochs } from "./quick-epochs";
+import { shutDownSessions, startJupyterServer } from "./jupyter-server";
 
 /** Markers the notebooks must keep for these checks (see the header). */
 export const TRAIN_MARKER = /saveRun\(await lab\(/; // one line: 04's full run, trained by lab() with its live figure and progress line
@@ -67,44 +68,11 @@ interface NotebookReport {
 
 // ------------------------------------------------------------------ the server
 
-async function startServer(out: string, work: string, port: number, token: string): Promise<ChildProcess> {
-  const env = {
-    ...process.env,
-    JUPYTER_PATH: join(repoRoot, "jupyter"), // the project kernelspec, as the README says
-    JUPYTER_CONFIG_DIR: join(out, "jupyter-config"),
-    JUPYTER_DATA_DIR: join(out, "jupyter-data"),
-    JUPYTER_RUNTIME_DIR: join(out, "jupyter-runtime"),
-  };
-  const log = createWriteStream(join(out, "server.log"));
-  const server = spawn(
-    JUPYTER,
-    ["notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${work}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
-    { env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  server.stdout!.pipe(log);
-  server.stderr!.pipe(log);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`jupyter notebook exited with ${server.exitCode}; see ${join(out, "server.log")}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/status?token=${token}`);
-      if (res.ok) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`jupyter notebook did not answer on port ${port} within 60 s; see ${join(out, "server.log")}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+function startServer(out: string, work: string, port: number, token: string): Promise<ChildProcess> {
+  return startJupyterServer("jupyter notebook", JUPYTER, ["notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${work}`], out, port, token);
 }
 
-async function shutDownKernel(port: number, token: string, path: string): Promise<void> {
-  // What Kernel > Shutdown (and the Running tab's Shutdown) does: end the session, which shuts its kernel down.
-  const sessions = (await (await fetch(`http://127.0.0.1:${port}/api/sessions?token=${token}`)).json()) as { id: string; path: string }[];
-  for (const s of sessions.filter((s) => s.path === path)) {
-    const res = await fetch(`http://127.0.0.1:${port}/api/sessions/${s.id}?token=${token}`, { method: "DELETE" });
-    if (!res.ok) throw new Error(`shutting down the session of ${path}: HTTP ${res.status}`);
-  }
-}
+const shutDownKernel = shutDownSessions;
 
 // ------------------------------------------------------------------ the page (scripts run in the browser, as text)
 
