@@ -3,7 +3,7 @@
  * them: Debian's classic Notebook server (jupyter-notebook 6.4) on
  * 127.0.0.1 with the project kernel, in headless Chromium (playwright-core).
  * Works on copies of notebooks/*.ipynb in <out>/notebooks/ (the committed
- * notebooks stay without outputs; the quick-look epoch knobs of 04, 06 and 07 are set to 200, see quickKnobs).
+ * notebooks stay without outputs; the quick-look epoch knobs of 06 and 07 are set to 200, see quickKnobs).
  *
  * For every notebook: Cell > Run All, wait until the kernel is idle; no
  * error output; every figure drawn. Then, where the notebook has them
@@ -381,7 +381,7 @@ async function checkBrokenRule(page: Page, report: NotebookReport, fail: Fail): 
 }
 
 /**
- * 04, 06 and 07 offer epoch knobs whose comment says "200 gives a quick
+ * 06 and 07 offer epoch knobs whose comment says "200 gives a quick
  * look" (jupyter/quick-epochs.ts): the working copies use 200 (the UI mechanics are the same; the nbconvert stage
  * runs every notebook at full size). Keeps this stage short on CI's machine.
  */
