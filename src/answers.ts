@@ -54,12 +54,18 @@ export function isAnswer(exercise: FixedExercise, answer: unknown): boolean {
 }
 
 /** Exercises whose answer is read from the learner's own run. */
-export type RunExercise = "04-2" | "05-1" | "05-2";
+export type RunExercise = "04-1" | "04-2" | "05-1" | "05-2";
 
 const FROM_RUN: Record<RunExercise, (history: TrainingHistory, testSize: number) => number | undefined> = {
+  "04-1": (h) => (h.last ? Math.round(h.last.accuracy * 10000) : undefined),   // final test accuracy, in hundredths of a percent (87.83% -> 8783)
   "04-2": (h) => h.records.find((r) => r.accuracy >= 0.95)?.epoch,           // first recorded epoch at 95% or more
   "05-1": (h) => h.records.find((r) => r.mse < 0.05)?.epoch,                 // first recorded epoch with MSE below 0.05
   "05-2": (h, n) => (h.last ? Math.round((1 - h.last.accuracy) * n) : undefined), // misclassified test points at the end
+};
+
+/** How a learner may write the answer, brought to FROM_RUN's form: an accuracy as 0.8783 or as 87.83 (percent). */
+const AS_WRITTEN: Partial<Record<RunExercise, (answer: number) => number>> = {
+  "04-1": (a) => Math.round((a > 1 ? a : a * 100) * 100),
 };
 
 /** Whether `answer` is what `exercise` asks about the run whose history this is (`testSize`: test points, 600 here). */
@@ -67,7 +73,8 @@ export function isRunAnswer(exercise: RunExercise, history: TrainingHistory, ans
   const expected = FROM_RUN[exercise];
   if (!expected) throw new Error(`isRunAnswer: exercise must be one of ${Object.keys(FROM_RUN).join(", ")}, got ${JSON.stringify(exercise)}`);
   const value = expected(history, testSize);
-  return value !== undefined && value === answer;
+  const written = AS_WRITTEN[exercise]?.(answer) ?? answer;
+  return value !== undefined && Number.isFinite(written) && value === written;
 }
 
 /** 07-1: whether `answer` is the seed whose run got above `threshold` last, among the runs that did (ties: the first). */

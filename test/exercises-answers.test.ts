@@ -28,7 +28,7 @@ test("a fixed answer of the wrong form is not an answer, and an untouched skelet
 
 test("an unknown exercise is an error that names the function and the exercises it knows", () => {
   assert.throws(() => isAnswer("09-9" as FixedExercise, 1), /^Error: answerDigest: exercise must be one of 01-1, 02-1, 03-2, got "09-9"$/);
-  assert.throws(() => isRunAnswer("09-9" as "05-1", history([]), 1), /isRunAnswer: exercise must be one of 04-2, 05-1, 05-2, got "09-9"/);
+  assert.throws(() => isRunAnswer("09-9" as "05-1", history([]), 1), /isRunAnswer: exercise must be one of 04-1, 04-2, 05-1, 05-2, got "09-9"/);
 });
 
 test("answers read from a run follow that run, whatever its settings", () => {
@@ -39,6 +39,9 @@ test("answers read from a run follow that run, whatever its settings", () => {
   assert.equal(isRunAnswer("05-1", h, 10), false);
   assert.equal(isRunAnswer("05-2", h, 18), true, "600 test points at 97%: 18 wrong");
   assert.equal(isRunAnswer("05-2", h, 3, 100), true);
+  const broken = history([[0, 0.25, 0.5], [1000, 0.12, 527 / 600]]); // 87.83%
+  for (const written of [0.8783, 87.83]) assert.equal(isRunAnswer("04-1", broken, written), true, `04-1: ${written}`);
+  for (const written of [0.878, 87.8, 0.8784, 97.67, NaN]) assert.equal(isRunAnswer("04-1", broken, written), false, `04-1: ${written}`);
   assert.equal(isRunAnswer("04-2", history([[0, 0.25, 0.5]]), NaN), false, "a run that never gets there has no answer");
   assert.equal(isRunAnswer("05-2", history([]), 0), false, "an empty history has no last record");
 });
