@@ -193,10 +193,11 @@ export function loadRun(file = RUN_FILE, test?: { XTest: Matrix; yTest: ArrayLik
   return { saved, network, history };
 }
 
-/** Whether these are the lesson's settings. */
+/** Whether these are the lesson's settings (a hidden activation other than the lesson's sigmoid is not). */
 export function isLessonSettings(settings: RunSettings): boolean {
   const l = LESSON_SETTINGS;
-  return settings.learningRate === l.learningRate && settings.epochs === l.epochs && settings.seed === l.seed && settings.updateBias === l.updateBias;
+  return settings.learningRate === l.learningRate && settings.epochs === l.epochs && settings.seed === l.seed && settings.updateBias === l.updateBias &&
+    (settings.hidden === undefined || settings.hidden === "sigmoid");
 }
 
 function rulesText(rules: SavedRun["rules"]): string {
@@ -227,6 +228,7 @@ export function describeRun(run: Run, now = new Date()): string {
   const { saved, history } = run;
   const s = saved.settings;
   const settings = `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}, biases ${s.updateBias ? "trained" : "fixed"}` +
+    (s.hidden && s.hidden !== "sigmoid" ? `, ${s.hidden} hidden layers` : "") +
     (isLessonSettings(s) ? " (the lesson's)" : " (not the lesson's)");
   const last = history.last ? formatRecord(history.last) : "nothing recorded";
   const lines = [
