@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Layer, NeuralNetwork } from "../src/index";
+import { HiddenDeltaRule, Layer, NeuralNetwork } from "../src/index";
 
 /** The repository root, from build/test/ (compiled) where the tests run. */
 export const repoRoot = join(__dirname, "..", "..");
@@ -29,3 +29,17 @@ export function maxRelDiff(actual: ArrayLike<number>, expected: ArrayLike<number
   }
   return worst;
 }
+
+/**
+ * The hidden rule with f'(o_j) left out (04's exercise 1), written out in
+ * plain loops so that its source text alone runs, e.g. on a sweep's worker.
+ */
+export const hiddenDeltaWithoutDerivative: HiddenDeltaRule = (layer, next) => {
+  for (let j = 0; j < layer.nNeurons; j++) {
+    const Wj = next.weights.row(j);
+    let sum = 0;
+    for (let k = 0; k < next.nNeurons; k++) sum += Wj[k] * next.delta[k];
+    layer.error[j] = sum;
+    layer.delta[j] = sum;
+  }
+};

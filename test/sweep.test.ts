@@ -10,18 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HiddenDeltaRule, SweepRun, articleNetwork, runExperiment, sweep } from "../src/index";
 import { learnerHiddenDelta } from "../bench/learner-rule";
-import { maxRelDiff, readFixture, repoRoot } from "./helpers";
+import { hiddenDeltaWithoutDerivative, maxRelDiff, readFixture, repoRoot } from "./helpers";
 
 /** A wrong rule (f'(o) left out), as its source text travels to a worker. */
-const noDerivative: HiddenDeltaRule = (layer, next) => {
-  for (let j = 0; j < layer.nNeurons; j++) {
-    const Wj = next.weights.row(j);
-    let sum = 0;
-    for (let k = 0; k < next.nNeurons; k++) sum += Wj[k] * next.delta[k];
-    layer.error[j] = sum;
-    layer.delta[j] = sum;
-  }
-};
+const noDerivative = hiddenDeltaWithoutDerivative;
 
 const runs: SweepRun[] = [
   { seed: 1, epochs: 12 },

@@ -5,10 +5,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Activation, ActivationLike, HiddenDeltaRule, Layer, LossLike, NeuralNetwork, OutputDeltaRule, TrainingHistory, gradientCheck, makeMoons, oneHot,
+  Activation, ActivationLike, Layer, LossLike, NeuralNetwork, OutputDeltaRule, TrainingHistory, gradientCheck, makeMoons, oneHot,
   setSeed, sigmoid, softmax, trainTestSplit,
 } from "../../src/index";
 import { LESSON_SETTINGS, lessonNetwork } from "../../src/runs";
+import { hiddenDeltaWithoutDerivative } from "../helpers";
 
 const { X, y } = makeMoons(2000, 0.2, 100);
 const { XTrain, XTest, yTrain, yTest } = trainTestSplit(X, y, 0.3, 42);
@@ -69,17 +70,8 @@ test("06: the folded solutions pass the gradient check (tanh good, ReLU acceptab
 });
 
 test("04 and 05: the measured numbers their exercises and 'Try it' lists quote (seed 1)", () => {
-  const forgotDerivative: HiddenDeltaRule = (layer, next) => {
-    for (let j = 0; j < layer.nNeurons; j++) {
-      const Wj = next.weights.row(j);
-      let sum = 0;
-      for (let k = 0; k < next.nNeurons; k++) sum += Wj[k] * next.delta[k];
-      layer.error[j] = sum;
-      layer.delta[j] = sum;
-    }
-  };
   const broken = lessonNetwork();
-  broken.deltaRules.hidden = forgotDerivative;
+  broken.deltaRules.hidden = hiddenDeltaWithoutDerivative;
   const brokenLast = broken.train(XTrain, XTest, yTrain, yTest, 0.01, 1000).last!;
   assert.equal((brokenLast.accuracy * 100).toFixed(2), "87.83"); // 04, solution 1
   assert.equal(brokenLast.mse.toFixed(3), "0.120");
