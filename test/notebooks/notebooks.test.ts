@@ -3,16 +3,23 @@
  * Jupyter, in a fresh Node process with tslab's converter and executor, like
  * `npm run notebooks`; the executed copies go to output/notebooks/. With
  * BACKPROP_QUICK_EPOCHS set (jupyter/quick-epochs.ts; CI sets it here, since
- * its nbconvert stage runs every notebook at full size), 07 trains that many
- * epochs.
+ * its nbconvert stage runs every notebook at full size), 06 and 07 train that
+ * many epochs.
+ *
+ * The same run checks the exercises of every notebook that needs no run of
+ * its own (exercise-cells.ts): a copy of each exercise cell with its folded
+ * solution in place follows it, and must get "Right" where the committed cell
+ * says "Not yet". The working copies go to output/notebook-copies/.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../../jupyter/install-kernel";
 import { PLOTLY_MIME, cellSource, figureOutputs, formatFailure, listNotebooks, plotlyCarriers, readNotebook, runNotebook } from "../../tools/shared/notebook-runner";
 import { quickCopy, quickEpochs } from "../../jupyter/quick-epochs";
 import { repoRoot } from "../helpers";
+import { assertVerdicts, exercisesOf, hasExerciseRuns, insertSolutionCopies } from "./exercise-cells";
 
 const notebooks = listNotebooks();
 const epochs = quickEpochs();
@@ -35,12 +42,18 @@ for (const notebook of notebooks) {
   // a single run: each cell's first run is that run's. 07 runs once: it
   // trains twelve networks, and twice would double CI's longest step.
   const repeatCells = !/07-/.test(basename(notebook));
-  test(`notebook ${basename(notebook)} runs every cell${repeatCells ? " twice in a row" : ""} and shows its figures`, { timeout: 30 * 60_000 }, async () => {
-    const { file, changed } = quickCopy(notebook, join(repoRoot, "output", "quick-notebooks"), epochs);
+  const withSolutions = !hasExerciseRuns(notebook);
+  test(`notebook ${basename(notebook)} runs every cell${repeatCells ? " twice in a row" : ""} and shows its figures${withSolutions ? "; its folded solutions get \"Right\"" : ""}`, { timeout: 30 * 60_000 }, async () => {
+    const { file, changed } = quickCopy(notebook, join(repoRoot, "output", "notebook-copies"), epochs);
     if (changed) console.log(`# ${basename(notebook)}: EPOCHS = ${epochs} (BACKPROP_QUICK_EPOCHS)`);
-    const result = await runNotebook(changed ? file : notebook, { repeatCells });
+    const copy = readNotebook(file);
+    const exercises = withSolutions ? exercisesOf(copy, basename(notebook)) : [];
+    insertSolutionCopies(copy, exercises);
+    writeFileSync(file, JSON.stringify(copy, null, 1) + "\n");
+    const result = await runNotebook(file, { repeatCells });
     assert.ok(result.ok, `\n${formatFailure(result)}`);
     const executed = readNotebook(result.output);
+    assertVerdicts(executed, exercises, basename(notebook));
     const codeCells = executed.cells.filter((c) => c.cell_type === "code" && cellSource(c).trim());
     assert.ok(codeCells.every((c) => typeof c.execution_count === "number"), "every non-empty code cell ran");
 
