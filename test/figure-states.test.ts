@@ -24,7 +24,7 @@ import { join, posix } from "node:path";
 import vm from "node:vm";
 import * as tslabJupyter from "tslab/dist/jupyter";
 import { repoRoot } from "../tools/shared/cli";
-import { PLOTLY_CARRIER, PLOTLY_JS_FROM_NOTEBOOK, beforeCell, figureBundle, kernelState, sendPlotlyToPage, show } from "../src/display";
+import { PLOTLY_CARRIER, PLOTLY_JS_FROM_NOTEBOOK, beforeCell, carrierScript, figureBundle, kernelState, sendPlotlyToPage, show } from "../src/display";
 import { lineFigure, plotlyScript } from "../src/index";
 
 type Bundle = Record<string, unknown>;
@@ -156,7 +156,8 @@ class Page {
     this.links.push(...links);
     for (const m of h.matchAll(/<script( [^>]*)?>([\s\S]*?)<\/script>/g)) {
       if (m[1]?.includes(PLOTLY_CARRIER)) {
-        assert.equal(m[2], plotlyScript(), "a carrier holds plotly.js");
+        // The kernel's carriers run plotly.js only where the page has none; the classic page's copy, put back on save, may be the kernel's plain answer.
+        assert.ok(m[2] === carrierScript() || m[2] === plotlyScript(), "a carrier holds plotly.js");
         this.carriers.push(m[2]);
         this.window.Plotly = this.window.Plotly ?? {};
         (this.window as { Plotly: Record<string, unknown> }).Plotly.newPlot = (el: { drawn: boolean }) => { el.drawn = true; return Promise.resolve(); };
