@@ -2,16 +2,16 @@
  * One setting for the runs that only prove that a notebook runs and draws
  * (CI's in-process run, the second kernel, the browser UIs):
  *
- *     BACKPROP_QUICK_EPOCHS=200
+ *     BACKPROP_QUICK_EPOCHS=50
  *
  * lowers the epoch knobs that offer a quick look (07's `const EPOCHS = 1000;
- * // ... 200 gives a quick look`, 06's TRAIN_EPOCHS; 04 keeps its 1000 epochs,
- * since the UI tests watch its live figure redraw) to 200
+ * // ... 200 gives a quick look`, 04's MAX_EPOCHS, 06's TRAIN_EPOCHS) to 50
  * in working copies of the notebooks; every cell still runs. Unset (the
  * default), the notebooks run as written. CI runs every notebook at full
  * size on the tslab kernel (`jupyter nbconvert --execute`), and the static
- * site shows those outputs. (jupyter/ui-test.ts applies the same knob, at 200,
- * to its own working copies.)
+ * site shows those outputs. The UI tests apply the same setting to their own
+ * working copies (200 when it is unset); the classic Notebook's leaves 04 at
+ * full size, since it watches 04's live figure redraw and interrupts it.
  *
  *     node build/jupyter/quick-epochs.js DIR NOTEBOOK...
  *
@@ -27,9 +27,9 @@ export const QUICK_EPOCHS_VARIABLE = "BACKPROP_QUICK_EPOCHS";
 /**
  * A knob: a line that sets how long a notebook trains and offers a quick
  * look in its comment, e.g. 07's `const EPOCHS = 1000; // ... 200 gives a
- * quick look` and 06's TRAIN_EPOCHS.
+ * quick look`, 04's MAX_EPOCHS and 06's TRAIN_EPOCHS.
  */
-const EPOCHS_KNOB = /^(const (?:TRAIN_)?EPOCHS = )(\d+)(;[^\n]*gives a quick look)/gm;
+const EPOCHS_KNOB = /^(const (?:MAX_|TRAIN_)?EPOCHS = )(\d+)(;[^\n]*gives a quick look)/gm;
 
 /** The epoch count BACKPROP_QUICK_EPOCHS asks for, or undefined when it is unset or empty. */
 export function quickEpochs(env: NodeJS.ProcessEnv = process.env): number | undefined {

@@ -3,7 +3,7 @@
  * them: Debian's classic Notebook server (jupyter-notebook 6.4) on
  * 127.0.0.1 with the project kernel, in headless Chromium (playwright-core).
  * Works on copies of notebooks/*.ipynb in <out>/notebooks/ (the committed
- * notebooks stay without outputs; the quick-look epoch knobs of 06 and 07 are set to 200, see quickKnobs).
+ * notebooks stay without outputs; the quick-look epoch knobs are lowered, 04's excepted, see quickKnobs).
  *
  * For every notebook: Cell > Run All, wait until the kernel is idle; no
  * error output; every figure drawn. Then, where the notebook has them
@@ -39,7 +39,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "../tools/shared/chromium";
 import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { PLOTLY_MIME, cellSource, listNotebooks, plotlyCarriers, readNotebook } from "../tools/shared/notebook-runner";
-import { setQuickEpochs } from "./quick-epochs";
+import { quickEpochs, setQuickEpochs } from "./quick-epochs";
 import { shutDownSessions, startJupyterServer } from "./jupyter-server";
 
 /** Markers the notebooks must keep for these checks (see the header). */
@@ -381,14 +381,21 @@ async function checkBrokenRule(page: Page, report: NotebookReport, fail: Fail): 
 }
 
 /**
- * 06 and 07 offer epoch knobs whose comment says "200 gives a quick
- * look" (jupyter/quick-epochs.ts): the working copies use 200 (the UI mechanics are the same; the nbconvert stage
- * runs every notebook at full size). Keeps this stage short on CI's machine.
+ * The quick-look epoch knobs of 04, 06 and 07 (jupyter/quick-epochs.ts) go
+ * down to BACKPROP_QUICK_EPOCHS, 200 when it is unset, in the working copies:
+ * the UI mechanics are the same, and the nbconvert stage runs every notebook
+ * at full size. The classic test leaves the notebook it trains live (04,
+ * TRAIN_MARKER) at full size: its live figure must redraw several times while
+ * the cell runs, and the interrupt must land in the middle of training.
  */
-export const UI_EPOCHS = 200;
+export const UI_EPOCHS = quickEpochs() ?? 200;
 
 function quickKnobs(work: string): void {
-  for (const name of readdirSync(work).filter((f) => f.endsWith(".ipynb"))) setQuickEpochs(join(work, name), UI_EPOCHS);
+  for (const name of readdirSync(work).filter((f) => f.endsWith(".ipynb"))) {
+    const file = join(work, name);
+    if (readNotebook(file).cells.some((c) => c.cell_type === "code" && TRAIN_MARKER.test(cellSource(c)))) continue;
+    setQuickEpochs(file, UI_EPOCHS);
+  }
 }
 
 // ------------------------------------------------------------------ main

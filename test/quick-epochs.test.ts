@@ -16,10 +16,10 @@ import { repoRoot } from "./helpers";
 const knobs = (file: string): string[] =>
   readNotebook(file).cells.flatMap((c) => cellSource(c).split("\n").filter((l) => /^const (MAX_|TRAIN_)?EPOCHS = \d+;.*gives a quick look/.test(l)));
 
-test("the quick-look knobs of 06 and 07 go down to BACKPROP_QUICK_EPOCHS, never up, and nothing else changes", () => {
+test("the quick-look knobs of 04, 06 and 07 go down to BACKPROP_QUICK_EPOCHS, never up, and nothing else changes", () => {
   const dir = mkdtempSync(join(tmpdir(), "quick-"));
   try {
-    const cases: [string, string, number][] = [["06-derivations.ipynb", "TRAIN_EPOCHS", 300], ["07-experiments.ipynb", "EPOCHS", 1000]];
+    const cases: [string, string, number][] = [["04-training.ipynb", "MAX_EPOCHS", 1000], ["06-derivations.ipynb", "TRAIN_EPOCHS", 300], ["07-experiments.ipynb", "EPOCHS", 1000]];
     for (const [name, knob, full] of cases) {
       const original = join(repoRoot, "notebooks", name);
       assert.deepEqual(knobs(original).map((l) => l.split(";")[0]), [`const ${knob} = ${full}`], `${name} offers one quick-look knob`);
@@ -31,8 +31,7 @@ test("the quick-look knobs of 06 and 07 go down to BACKPROP_QUICK_EPOCHS, never 
       assert.deepEqual(after.filter((s, i) => s !== before[i]).length, 1, `${name}: only the knob's cell differs`);
       assert.equal(quickCopy(original, dir, 5000).changed, false, `${name}: a larger number never raises a knob`);
     }
-    // 04 keeps its 1000 epochs everywhere: the UI tests watch its live figure redraw while it trains.
-    for (const name of ["01-dataset.ipynb", "04-training.ipynb"]) assert.equal(quickCopy(join(repoRoot, "notebooks", name), dir, 200).changed, false, `${name} has no knob and is copied as it is`);
+    for (const name of ["01-dataset.ipynb", "05-plots.ipynb"]) assert.equal(quickCopy(join(repoRoot, "notebooks", name), dir, 200).changed, false, `${name} has no knob and is copied as it is`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
