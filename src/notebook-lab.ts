@@ -27,7 +27,8 @@ export interface LabOptions {
   check?: boolean;
 }
 
-const settingsText = (s: LabSettings): string => `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}${s.updateBias ? ", biases trained" : ""}`;
+const settingsText = (s: LabSettings): string =>
+  `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}${s.updateBias ? ", biases trained" : ""}${s.hidden && s.hidden !== "sigmoid" ? `, ${s.hidden} hidden layers` : ""}`;
 
 /** The reference run (the library's rules) as a LabRun, from a sweep's result. */
 function referenceFromSweep(result: Awaited<ReturnType<typeof sweep>>[number], s: LabSettings): LabRun {
@@ -90,7 +91,8 @@ export async function lab(candidate: Candidate, settings: Partial<LabSettings> =
   if (!isLibrary(candidate) && reference === undefined) {
     shared = new SharedRecords(1, SharedRecords.capacityFor(s.epochs, 10));
     const sh = shared;
-    pending = sweep([{ label: "reference", seed: s.seed, learningRate: s.learningRate, epochs: s.epochs, updateBias: s.updateBias }], { workers: 1, shared: sh }).then(([r]) => {
+    const run = { label: "reference", seed: s.seed, learningRate: s.learningRate, epochs: s.epochs, updateBias: s.updateBias, ...(s.hidden ? { hidden: s.hidden } : {}) };
+    pending = sweep([run], { workers: 1, shared: sh }).then(([r]) => {
       const run = referenceFromSweep(r, s);
       labCache().set(runKey({}, s), run); // even if this cell is interrupted meanwhile
       return run;
