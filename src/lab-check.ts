@@ -34,7 +34,7 @@ export function agreement(a: ArrayLike<number>, b: ArrayLike<number>): Agreement
     const d = Math.abs(a[k] - b[k]);
     if (!Object.is(a[k], b[k])) exact = false;
     if (!(d <= ATOL + RTOL * Math.abs(b[k]))) approximate = false;
-    if (!(d <= maxDiff)) maxDiff = Number.isNaN(d) ? NaN : d;
+    if (!Number.isNaN(maxDiff) && !(d <= maxDiff)) maxDiff = Number.isNaN(d) ? NaN : d; // a NaN, once seen, stays
   }
   return { exact, approximate, maxDiff };
 }

@@ -38,7 +38,7 @@ export type Candidate = Partial<DeltaRules> | TrainingStep;
 export function labSettings(settings: Partial<LabSettings> = {}, where = "labSettings"): LabSettings {
   if (settings === null || typeof settings !== "object") throw new Error(`${where}: settings must be an object like { epochs: 300, learningRate: 0.1 }, got ${describe(settings)}`);
   for (const key of Object.keys(settings)) {
-    if (!(key in LESSON_SETTINGS) && key !== "hidden") throw new Error(`${where}: settings has an unknown key "${key}"; expected some of ${Object.keys(LESSON_SETTINGS).join(", ")}`);
+    if (!(key in LESSON_SETTINGS) && key !== "hidden") throw new Error(`${where}: settings has an unknown key "${key}"; expected some of ${[...Object.keys(LESSON_SETTINGS), "hidden"].join(", ")}`);
   }
   const s = { ...LESSON_SETTINGS, ...settings };
   if (typeof s.learningRate !== "number" || !(s.learningRate > 0) || !Number.isFinite(s.learningRate)) throw new Error(`${where}: settings.learningRate must be a finite number > 0, got ${describe(s.learningRate)}`);
@@ -69,8 +69,9 @@ function candidateParts(candidate: Candidate, where: string): { rules: DeltaRule
 
 /** The lesson's network (initial weights from `settings.seed`) with the candidate installed. */
 export function labNetwork(candidate: Candidate, settings: LabSettings, where = "labNetwork"): NeuralNetwork {
+  const s = labSettings(settings, where); // checked here too: Deno runs cells without type checks
   const { rules, step } = candidateParts(candidate, where);
-  const nn = articleNetwork({ seed: settings.seed, updateBias: settings.updateBias, hidden: settings.hidden });
+  const nn = articleNetwork({ seed: s.seed, updateBias: s.updateBias, hidden: s.hidden });
   nn.deltaRules = rules;
   nn.step = step;
   return nn;
@@ -126,6 +127,7 @@ export function labCache(): Map<string, LabRun> {
  * be shown beside working ones. The run is cached (see `cachedRun`).
  */
 export function trainCandidate(candidate: Candidate, settings: LabSettings, options: { label?: string; watch?: (network: NeuralNetwork) => TrainOptions } = {}): LabRun {
+  settings = labSettings(settings, "trainCandidate"); // checked here too: Deno runs cells without type checks
   const nn = labNetwork(candidate, settings, "trainCandidate");
   const { split } = articleData();
   const start = Date.now();

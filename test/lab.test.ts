@@ -9,7 +9,8 @@ import { join } from "node:path";
 import ts from "typescript";
 import { HiddenDeltaRule, NeuralNetwork, TrainingStep, articleData, articleNetwork, gradientCheck, hiddenLayerDelta, oneHot } from "../src/index";
 import { LESSON_SETTINGS, cachedRun, labCache, labNetwork, labSettings, runKey, trainCandidate } from "../src/lab";
-import { checkCandidate } from "../src/lab-check";
+import { agreement, checkCandidate } from "../src/lab-check";
+import { codeOf } from "../src/runs";
 import { liveFrames, trainingFigure } from "../src/live-figure";
 import { SharedRecords, runExperiment, sweep } from "../src/sweep";
 import { backpropagationStep } from "../bench/learner-step";
@@ -30,7 +31,7 @@ function notebookStep(): { source: string; step: TrainingStep } {
   return { source, step: new Function(`${js}\nreturn backpropagationStep;`)() as TrainingStep };
 }
 
-const code = (text: string) => text.replace(/\/\/.*$/gm, "").replace(/\/\*\*[\s\S]*?\*\//g, "").replace(/\s+/g, "");
+const code = codeOf; // the code without comments and whitespace, as run records compare rules
 
 test("bench/learner-step.ts is notebook 03's backpropagationStep as committed (the bench and these tests use what learners read)", () => {
   assert.equal(code(backpropagationStep.toString()).replace(/^function/, ""), code(notebookStep().source).replace(/^function/, "").replace(/:readonlyLayer\[\]|:Float64Array\[\]|:Float64Array|:number/g, ""));
@@ -112,6 +113,18 @@ const forgotDerivative: HiddenDeltaRule = (layer, next) => {
   layer.delta.set(layer.error); // BUG: f'(o_j) forgotten
 };
 
+test("agreement: exact, approximate, and the largest difference; a NaN anywhere stays in maxDiff, a length mismatch is Infinity", () => {
+  assert.deepEqual(agreement([1, 2], [1, 2]), { exact: true, approximate: true, maxDiff: 0 });
+  const close = agreement([1, 2 + 1e-12], [1, 2]);
+  assert.ok(!close.exact && close.approximate && close.maxDiff > 0 && close.maxDiff < 1e-11);
+  assert.equal(agreement([1.5, 2], [1, 2]).approximate, false);
+  for (const [a, b] of [[[NaN, 1], [0, 1]], [[0, NaN, 5], [0, 1, 1]], [[0, 5, NaN], [0, 1, 1]]]) {
+    const r = agreement(a, b);
+    assert.ok(Number.isNaN(r.maxDiff) && !r.exact && !r.approximate, `${JSON.stringify(a)} vs ${JSON.stringify(b)}: ${JSON.stringify(r)}`);
+  }
+  assert.equal(agreement([1], [1, 2]).maxDiff, Infinity);
+});
+
 test("checkCandidate: 03's step is the library's bit for bit; a forgotten f' differs in the hidden layers only, and the report says so", () => {
   const same = checkCandidate(backpropagationStep);
   assert.ok(same.layers.every((l) => l.delta!.exact && l.gradient.exact && l.gradient.maxDiff === 0));
@@ -189,14 +202,16 @@ test("lab() on a kernel: the check, then a live figure whose frames in between n
   console.log = (...a: unknown[]) => void logs.push(a.join(" "));
   try {
     const { lab } = await import("../src/notebook-lab");
+    const { kernelState } = await import("../src/display");
     labCache().clear();
+    kernelState().plotlySent = false; // this live figure is the session's first: its carrier
     const s = short(20);
     const run = await lab({ hidden: forgotDerivative }, s);
     const figures = sent.filter((m) => m.traces && m.id?.startsWith("live-figure"));
     assert.ok(figures.length >= 2 && figures[0].type === "display_data" && figures.slice(1).every((m) => m.type === "update_display_data" && m.id === figures[0].id));
     const carries = (m: { html: string }): boolean => m.html.includes("<script data-backprop-moons-plotly");
     assert.ok(figures.slice(1, -1).every((m) => !carries(m)), "no frame between the first and the last carries plotly.js");
-    assert.equal(carries(figures[figures.length - 1]), carries(figures[0]), "the final frame carries plotly.js when the live figure is the session's carrier");
+    assert.ok(carries(figures[0]) && carries(figures[figures.length - 1]), "the first and the final frame carry plotly.js: the live figure is the session's carrier");
     const last = figures[figures.length - 1].traces!;
     assert.equal(last.find((t) => t.name === "test accuracy")!.x.length, run.history.records.length);
     assert.equal(last.find((t) => t.name === "reference test accuracy")!.x.length, run.history.records.length, "the reference, trained on a worker meanwhile, is drawn whole at the end");
