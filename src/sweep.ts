@@ -284,6 +284,11 @@ export async function sweep(runs: readonly SweepRun[], options: SweepOptions = {
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   const workers = options.workers ?? Math.min(cores, runs.length);
   if (!Number.isInteger(workers) || workers < 0) throw new Error(`sweep: options.workers must be a non-negative integer, got ${workers}`);
+  const shared = options.shared;
+  if (shared !== undefined && !(shared instanceof SharedRecords && shared.runs === runs.length)) {
+    // The workers rebuild the store from its buffer with runs.length runs: another count would misread every record.
+    throw new Error(`sweep: options.shared must be a SharedRecords made for ${runs.length} run(s) (new SharedRecords(runs.length, capacity)), got ${shared instanceof SharedRecords ? `one for ${shared.runs} run(s)` : typeof shared}`);
+  }
   const results: SweepResult[] = new Array(runs.length);
   const finish = (result: SweepResult) => {
     results[result.index] = result;

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HiddenDeltaRule, SweepRun, articleNetwork, runExperiment, sweep } from "../src/index";
+import { HiddenDeltaRule, SharedRecords, SweepRun, articleNetwork, runExperiment, sweep } from "../src/index";
 import { learnerHiddenDelta } from "../bench/learner-rule";
 import { hiddenDeltaWithoutDerivative, maxRelDiff, readFixture, repoRoot } from "./helpers";
 
@@ -106,6 +106,7 @@ test("bad runs are rejected up front, naming the run and the setting", async () 
   await assert.rejects(sweep([{ hidden: "swish" as "relu" }]), /sweep: runs\[0\]: articleNetwork \(hidden\): activation must be one of/);
   await assert.rejects(sweep([{ hiddenRule: "not a function(" }]), /sweep: runs\[0\]: hiddenRule does not compile/);
   await assert.rejects(sweep([{ seed: 1 }], { workers: -1 }), /sweep: options.workers must be a non-negative integer/);
+  await assert.rejects(sweep([{ seed: 1 }, { seed: 2 }], { shared: new SharedRecords(1, 10) }), /sweep: options\.shared must be a SharedRecords made for 2 run\(s\).*got one for 1 run\(s\)/);
   assert.throws(() => articleNetwork({ seed: 1, numpySeed: 1 }), /articleNetwork: give seed or numpySeed, not both/);
 });
 
