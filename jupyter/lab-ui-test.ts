@@ -126,10 +126,13 @@ async function census(page: Page, renderer: boolean, timeoutMs = 30_000): Promis
   }
 }
 
-/** Indices of the code cells that show a figure (their source calls show(...)). */
-async function figureCells(page: Page): Promise<number[]> {
-  return (await page.evaluate(`${CELLS}.map((c, i) => c.model.type === "code" && /\\bshow\\(/.test(c.model.sharedModel.getSource()) ? i : -1).filter((i) => i >= 0)`)) as number[];
+/** Indices of the code cells whose source matches `pattern` (default: those that call show(...)). */
+async function figureCells(page: Page, pattern = /\bshow\(/): Promise<number[]> {
+  return (await page.evaluate(`${CELLS}.map((c, i) => c.model.type === "code" && ${pattern}.test(c.model.sharedModel.getSource()) ? i : -1).filter((i) => i >= 0)`)) as number[];
 }
+
+/** A cell that draws: show(...), or the lab's live figures (04's lab(), 06's compareCandidates). */
+const DRAWS = /\bshow\(|\bawait lab\(|\bcompareCandidates\(/;
 
 /** Index of the cell whose output carries plotly.js, or -1. */
 async function carrierCell(page: Page): Promise<number> {
@@ -177,7 +180,7 @@ class Checker {
   async drawn(page: Page, step: string): Promise<Census> {
     const c = await census(page, this.renderer);
     if (c.errors.length > 0) await this.fail(page, step, `${c.errors.length} error output(s): ${c.errors.join(" | ").slice(0, 600)}`);
-    const noneExpected = c.expected === 0 && (await figureCells(page)).length > 0; // a notebook with figure cells shows figures
+    const noneExpected = c.expected === 0 && (await figureCells(page, DRAWS)).length > 0; // a notebook with figure cells shows figures
     if (noneExpected || c.drawn !== c.expected || c.containers !== c.expected) {
       await this.fail(page, step, `${c.drawn}/${c.containers} figures drawn, ${c.expected} figure outputs${c.notes.length ? `; not drawn: ${c.notes.join(" | ")}` : ""}`);
     }
