@@ -29,7 +29,7 @@ const CANONICAL: Record<FixedExercise, (answer: unknown) => string | undefined> 
   "03-2": (a) => (isNumbers(a, 2) && a.every(Number.isInteger) ? a.join(",") : undefined), // [weights, biases]
 };
 
-/** sha256(`${exercise}:${canonical answer}`) in hex. test/exercises.test.ts feeds each folded solution to its self-check, so a wrong digest fails there. */
+/** sha256(`${exercise}:${canonical answer}`) in hex. test/notebooks/ feeds each folded solution to its self-check (exercise-cells.ts), so a wrong digest fails there. */
 const DIGESTS: Record<FixedExercise, string> = {
   "01-1": "c321eee869ec5b9595a1138d031dfa9e4233bbf50182679efa458700b6a73d94",
   "02-1": "1590d0c2289e69ec2f17b29d9e1cfa60caaa8a17b01f00964d5726f92747b4a0",

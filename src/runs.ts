@@ -20,7 +20,7 @@ import { formatDuration } from "./progress";
 /** Where notebook 04 saves its run and notebook 05 looks for it. */
 export const RUN_FILE = "output/run.json";
 
-/** A run's settings: the lab's (learning rate, epochs, seed, bias updates). */
+/** A run's settings: the lab's (learning rate, epochs, seed, bias updates, and the hidden activation if not sigmoid). */
 export type RunSettings = LabSettings;
 export { LESSON_SETTINGS };
 
@@ -242,8 +242,9 @@ export function describeRun(run: Run, now = new Date()): string {
 
 /**
  * What a run's final test accuracy means against the lesson's 97.67%. Throws
- * only when a run with the lesson's settings and the library's own rules
- * misses 97%: then the library is broken, not the learner's derivation.
+ * only when a run with the lesson's settings and the lesson's formulas (the
+ * library's rules, or 04's unedited copies of them, recognised by their
+ * fingerprints) misses 97%: then src/ is broken, not the learner's derivation.
  */
 export function compareWithLesson(run: Run): string {
   const { saved, history } = run;
@@ -260,9 +261,9 @@ export function compareWithLesson(run: Run): string {
     (accuracy >= 0.97 ? " Your rules reproduce the lesson." : " Your rules fall short of the lesson's 97%: check them with the gradient check (notebooks 03 and 06).");
 }
 
-/** The lesson's 2-25-50-25-2 sigmoid network with the library's rules, initial weights from `settings.seed`. */
+/** The lesson's 2-25-50-25-2 network (sigmoid, or `settings.hidden` in the hidden layers) with the library's rules, initial weights from `settings.seed`. */
 export function lessonNetwork(settings: RunSettings = LESSON_SETTINGS): NeuralNetwork {
-  return articleNetwork({ seed: settings.seed, updateBias: settings.updateBias });
+  return articleNetwork({ seed: settings.seed, updateBias: settings.updateBias, hidden: settings.hidden });
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * src/answers.ts, the expected answers the notebooks' self-checks ask for.
- * Whether each stored answer is RIGHT is tested by test/exercises.test.ts,
+ * Whether each stored answer is RIGHT is tested by test/notebooks/ (notebooks.test.ts and exercises.test.ts, see exercise-cells.ts),
  * which feeds every folded solution to its self-check; this file checks how
  * the module treats answers of the wrong form and bad arguments.
  */
