@@ -229,6 +229,14 @@ test("lab() on a kernel: the check, then a live figure whose frames in between n
     assert.deepEqual(both.map((r) => [r.label, r.cached]), [["library", true], ["forgot", true]]);
     assert.ok(logs.some((l) => /Nothing trained: all 2 runs come from this session's cache/.test(l)));
     await assert.rejects(compareCandidates([{ name: "bad", candidate: { hidden: 3 } as unknown as { hidden: HiddenDeltaRule } }], s), /compareCandidates: candidates\[0\]: candidate\.hidden must be a HiddenDeltaRule/);
+
+    // With tanh hidden layers the grey reference is the library's rules on the tanh network, not the sigmoid one.
+    const tanh = { ...short(5), hidden: "tanh" as const };
+    await lab({ hidden: forgotDerivative }, tanh);
+    const reference = cachedRun({}, tanh)!;
+    labCache().clear();
+    assert.deepEqual(reference.history.toJSON(), trainCandidate({}, tanh).history.toJSON(), "the cached reference is the tanh network's run");
+    assert.notDeepEqual(reference.history.toJSON(), trainCandidate({}, short(5)).history.toJSON(), "... which differs from the sigmoid network's");
   } finally {
     console.log = log;
     delete g.Deno;
