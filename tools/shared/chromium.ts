@@ -26,6 +26,10 @@ export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
+  // Source positions when a function is compiled, not later: driven by playwright, V8 went back and
+  // re-parsed plotly.js's functions to collect them (1.1 s of a 1.8 s plotly.js start in a trace), and
+  // pages with plotly.js took about 20 % less CPU time with this flag (measured 2026-12-04, 2-core EPYC).
+  "--js-flags=--no-enable-lazy-source-positions",
   "--disable-quic",
   "--no-first-run",
   "--disable-background-networking",
