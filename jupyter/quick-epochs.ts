@@ -5,7 +5,8 @@
  *     BACKPROP_QUICK_EPOCHS=50
  *
  * lowers the epoch knobs that offer a quick look (07's `const EPOCHS = 1000;
- * // ... 200 gives a quick look`, 04's MAX_EPOCHS, 06's TRAIN_EPOCHS) to 50
+ * // ... 200 gives a quick look`, 03's SHORT_EPOCHS, 04's MAX_EPOCHS, 06's
+ * TRAIN_EPOCHS) to 50
  * in working copies of the notebooks; every cell still runs. Unset (the
  * default), the notebooks run as written. CI runs every notebook at full
  * size on the tslab kernel (`jupyter nbconvert --execute`), and the static
@@ -27,9 +28,9 @@ export const QUICK_EPOCHS_VARIABLE = "BACKPROP_QUICK_EPOCHS";
 /**
  * A knob: a line that sets how long a notebook trains and offers a quick
  * look in its comment, e.g. 07's `const EPOCHS = 1000; // ... 200 gives a
- * quick look`, 04's MAX_EPOCHS and 06's TRAIN_EPOCHS.
+ * quick look`, 03's SHORT_EPOCHS, 04's MAX_EPOCHS and 06's TRAIN_EPOCHS.
  */
-const EPOCHS_KNOB = /^(const (?:MAX_|TRAIN_)?EPOCHS = )(\d+)(;[^\n]*gives a quick look)/gm;
+const EPOCHS_KNOB = /^(const (?:[A-Z]+_)?EPOCHS = )(\d+)(;[^\n]*gives a quick look)/gm;
 
 /** The epoch count BACKPROP_QUICK_EPOCHS asks for, or undefined when it is unset or empty. */
 export function quickEpochs(env: NodeJS.ProcessEnv = process.env): number | undefined {

@@ -14,18 +14,18 @@ import { cellSource, readNotebook } from "../tools/shared/notebook-runner";
 import { repoRoot } from "./helpers";
 
 const knobs = (file: string): string[] =>
-  readNotebook(file).cells.flatMap((c) => cellSource(c).split("\n").filter((l) => /^const (MAX_|TRAIN_)?EPOCHS = \d+;.*gives a quick look/.test(l)));
+  readNotebook(file).cells.flatMap((c) => cellSource(c).split("\n").filter((l) => /^const ([A-Z]+_)?EPOCHS = \d+;.*gives a quick look/.test(l)));
 
-test("the quick-look knobs of 04, 06 and 07 go down to BACKPROP_QUICK_EPOCHS, never up, and nothing else changes", () => {
+test("the quick-look knobs of 03, 04, 06 and 07 go down to BACKPROP_QUICK_EPOCHS, never up, and nothing else changes", () => {
   const dir = mkdtempSync(join(tmpdir(), "quick-"));
   try {
-    const cases: [string, string, number][] = [["04-training.ipynb", "MAX_EPOCHS", 1000], ["06-derivations.ipynb", "TRAIN_EPOCHS", 300], ["07-experiments.ipynb", "EPOCHS", 1000]];
+    const cases: [string, string, number][] = [["03-model.ipynb", "SHORT_EPOCHS", 100], ["04-training.ipynb", "MAX_EPOCHS", 1000], ["06-derivations.ipynb", "TRAIN_EPOCHS", 300], ["07-experiments.ipynb", "EPOCHS", 1000]];
     for (const [name, knob, full] of cases) {
       const original = join(repoRoot, "notebooks", name);
       assert.deepEqual(knobs(original).map((l) => l.split(";")[0]), [`const ${knob} = ${full}`], `${name} offers one quick-look knob`);
-      const { file, changed } = quickCopy(original, dir, 200);
+      const { file, changed } = quickCopy(original, dir, 50);
       assert.equal(changed, true, name);
-      assert.deepEqual(knobs(file).map((l) => l.split(";")[0]), [`const ${knob} = 200`], name);
+      assert.deepEqual(knobs(file).map((l) => l.split(";")[0]), [`const ${knob} = 50`], name);
       const before = readNotebook(original).cells.map(cellSource);
       const after = readNotebook(file).cells.map(cellSource);
       assert.deepEqual(after.filter((s, i) => s !== before[i]).length, 1, `${name}: only the knob's cell differs`);
