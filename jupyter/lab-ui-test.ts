@@ -10,7 +10,7 @@
  * Works on copies in <out>/work/notebooks/, with <out>/work/node_modules a
  * link to the project's node_modules: the server's root looks like the
  * project folder, where the README says to start Jupyter. The quick-look
- * epoch knobs of 04, 06 and 07 go down to BACKPROP_QUICK_EPOCHS (200 when
+ * epoch knobs (03, 04, 06, 07) go down to BACKPROP_QUICK_EPOCHS (200 when
  * unset), as in the classic UI test, which alone keeps 04 at full size for
  * its live-figure checks.
  *
@@ -320,7 +320,7 @@ async function main(): Promise<void> {
   symlinkSync(join(repoRoot, "node_modules"), join(work, "node_modules"));
   for (const nb of notebooks) {
     copyFileSync(nb, join(work, "notebooks", basename(nb)));
-    setQuickEpochs(join(work, "notebooks", basename(nb)), UI_EPOCHS); // 04, 06 and 07 (jupyter/ui-test.ts, UI_EPOCHS)
+    setQuickEpochs(join(work, "notebooks", basename(nb)), UI_EPOCHS); // 03, 04, 06 and 07 (jupyter/ui-test.ts, UI_EPOCHS)
   }
   const token = randomBytes(16).toString("hex");
   const t0 = Date.now();

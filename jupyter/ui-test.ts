@@ -381,7 +381,7 @@ async function checkBrokenRule(page: Page, report: NotebookReport, fail: Fail): 
 }
 
 /**
- * The quick-look epoch knobs of 04, 06 and 07 (jupyter/quick-epochs.ts) go
+ * The quick-look epoch knobs of 03, 04, 06 and 07 (jupyter/quick-epochs.ts) go
  * down to BACKPROP_QUICK_EPOCHS, 200 when it is unset, in the working copies:
  * the UI mechanics are the same, and the nbconvert stage runs every notebook
  * at full size. The classic test leaves the notebook it trains live (04,

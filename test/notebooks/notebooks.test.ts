@@ -3,7 +3,7 @@
  * Jupyter, in a fresh Node process with tslab's converter and executor, like
  * `npm run notebooks`; the executed copies go to output/notebooks/. With
  * BACKPROP_QUICK_EPOCHS set (jupyter/quick-epochs.ts; CI sets it here, since
- * its nbconvert stage runs every notebook at full size), 04, 06 and 07 train
+ * its nbconvert stage runs every notebook at full size), 03, 04, 06 and 07 train
  * that many epochs.
  *
  * The same run checks the exercises of every notebook that needs no run of
