@@ -34,6 +34,11 @@ export const LESSON_SETTINGS: Readonly<LabSettings> = Object.freeze({ learningRa
 /** What the lab trains: your delta rules (one left out is the library's), or your whole step. */
 export type Candidate = Partial<DeltaRules> | TrainingStep;
 
+/** ", tanh hidden layers" (or ReLU) when the settings replace the lesson's sigmoid hidden layers, else "": for the lines that describe a run. */
+export function hiddenLayersText(settings: Pick<LabSettings, "hidden">): string {
+  return settings.hidden === undefined || settings.hidden === "sigmoid" ? "" : `, ${settings.hidden} hidden layers`;
+}
+
 /** Settings with the lesson's defaults filled in, each checked. */
 export function labSettings(settings: Partial<LabSettings> = {}, where = "labSettings"): LabSettings {
   if (settings === null || typeof settings !== "object") throw new Error(`${where}: settings must be an object like { epochs: 300, learningRate: 0.1 }, got ${describe(settings)}`);

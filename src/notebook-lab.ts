@@ -13,7 +13,7 @@ import { liveFigure, liveProgress } from "./display";
 import { articleData } from "./experiment";
 import { type Figure, classOneScore } from "./figures";
 import { TrainingHistory, formatRecord } from "./history";
-import { type Candidate, type LabRun, type LabSettings, cachedRun, describeCandidate, isLibrary, labCache, labNetwork, labSettings, runKey, trainCandidate } from "./lab";
+import { type Candidate, type LabRun, type LabSettings, cachedRun, describeCandidate, hiddenLayersText, isLibrary, labCache, labNetwork, labSettings, runKey, trainCandidate } from "./lab";
 import { checkCandidate } from "./lab-check";
 import { liveFrames, liveGrid, trainingFigure } from "./live-figure";
 import { NeuralNetwork } from "./network";
@@ -28,7 +28,7 @@ export interface LabOptions {
 }
 
 const settingsText = (s: LabSettings): string =>
-  `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}${s.updateBias ? ", biases trained" : ""}${s.hidden && s.hidden !== "sigmoid" ? `, ${s.hidden} hidden layers` : ""}`;
+  `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}${s.updateBias ? ", biases trained" : ""}${hiddenLayersText(s)}`;
 
 /** The reference run (the library's rules) as a LabRun, from a sweep's result. */
 function referenceFromSweep(result: Awaited<ReturnType<typeof sweep>>[number], s: LabSettings): LabRun {

@@ -10,7 +10,7 @@ import { dirname } from "path";
 import type { Split } from "./data";
 import { DeltaRules, hiddenLayerDelta, outputLayerDelta } from "./delta-rules";
 import { articleNetwork } from "./experiment";
-import { LESSON_SETTINGS, type LabRun, type LabSettings } from "./lab";
+import { LESSON_SETTINGS, type LabRun, type LabSettings, hiddenLayersText } from "./lab";
 import { EpochRecord, TrainingHistory, formatRecord } from "./history";
 import { Matrix } from "./matrix";
 import { NeuralNetwork, type TrainOptions } from "./network";
@@ -197,7 +197,7 @@ export function loadRun(file = RUN_FILE, test?: { XTest: Matrix; yTest: ArrayLik
 export function isLessonSettings(settings: RunSettings): boolean {
   const l = LESSON_SETTINGS;
   return settings.learningRate === l.learningRate && settings.epochs === l.epochs && settings.seed === l.seed && settings.updateBias === l.updateBias &&
-    (settings.hidden === undefined || settings.hidden === "sigmoid");
+    hiddenLayersText(settings) === "";
 }
 
 function rulesText(rules: SavedRun["rules"]): string {
@@ -228,7 +228,7 @@ export function describeRun(run: Run, now = new Date()): string {
   const { saved, history } = run;
   const s = saved.settings;
   const settings = `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}, biases ${s.updateBias ? "trained" : "fixed"}` +
-    (s.hidden && s.hidden !== "sigmoid" ? `, ${s.hidden} hidden layers` : "") +
+    hiddenLayersText(s) +
     (isLessonSettings(s) ? " (the lesson's)" : " (not the lesson's)");
   const last = history.last ? formatRecord(history.last) : "nothing recorded";
   const lines = [
