@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the benchmark: the article's network and data, the FLOP
  * count of one SGD step, the data file handed to the C and NumPy versions,
- * (The data and the network come from src/experiment.ts, flags from tools/shared/cli.ts.)
+ * (The data and the network come from src/lab/experiment.ts, flags from tools/shared/cli.ts.)
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -95,4 +95,4 @@ export function writeDataFile(path: string, split: Split, nn: NeuralNetwork): vo
   writeFileSync(path, "# backprop-moons bench data v1 (see bench/common.ts writeDataFile)\n" + parts.join("\n") + "\n");
 }
 
-export { median } from "../src/compare";
+export { median } from "../src/lab/compare";

@@ -8,7 +8,8 @@
  */
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { SweepRun, sweep } from "../src/index";
+import { sweep } from "../src/node";
+import { SweepRun } from "../src/index";
 import { UsageError, intFlag, parseFlags } from "../tools/shared/cli";
 import { median } from "./common";
 

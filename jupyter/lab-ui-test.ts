@@ -41,7 +41,7 @@ import { basename, join, relative, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "../tools/shared/chromium";
 import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
-import { PLOTLY_CARRIER } from "../src/display";
+import { PLOTLY_CARRIER } from "../src/notebook/display";
 import { PLOTLY_MIME, figureOutputs, listNotebooks, plotlyCarriers, readNotebook } from "../tools/shared/notebook-runner";
 import { setQuickEpochs } from "./quick-epochs";
 import { shutDownSessions, startJupyterServer } from "./jupyter-server";

@@ -5,7 +5,7 @@
  * versions it was seen in, and the internals it replaces.
  *
  * Why runtime patches and not patch-package: the fixes need the project's
- * own kernel state (src/display.ts) and only make sense in this kernel; a
+ * own kernel state (src/notebook/display.ts) and only make sense in this kernel; a
  * patch of node_modules would also change tslab for every other use and
  * needs an install script. To keep them auditable and hard to break, each
  * replaced internal is pinned by a fingerprint (sha256 of its source text,
@@ -16,7 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { beforeCell, kernelState } from "../src/display";
+import { beforeCell, kernelState } from "../src/notebook/display";
 import { captureReports, describeFailure, recordJs, reportsText } from "../tools/shared/cell-errors";
 import type { ErrorFields, Reports } from "../tools/shared/cell-errors";
 
@@ -223,7 +223,7 @@ export const PATCHES: Patch[] = [
     name: "cell-ids",
     defect:
       "tslab 1.0.22 ignores the execute_request's metadata. JupyterLab and nbclient name the cell that runs " +
-      "(cellId) and the cells deleted since (deletedCells); src/display.ts needs them to know when the output " +
+      "(cellId) and the cells deleted since (deletedCells); src/notebook/display.ts needs them to know when the output " +
       "carrying plotly.js is replaced or gone (beforeCell). Fix: pass them on before each cell.",
     internals: [internal.serverHandleExecute, internal.handlerExecuteImpl],
     apply(tslabDist) {

@@ -2,8 +2,8 @@
  * `npm run readme-figures`: remakes the README's pictures in docs/images/
  * with the project's own figures and SVG export. It trains the lesson's run
  * (seed 1, lr 0.01, 1000 epochs: 97.67 %), builds the decision boundary over
- * the test points, the MSE curve and the accuracy curve (src/figures.ts),
- * writes each as an offline page (src/html.ts) to output/readme-figures/,
+ * the test points, the MSE curve and the accuracy curve (src/figures/figures.ts),
+ * writes each as an offline page (src/figures/html.ts) to output/readme-figures/,
  * and exports them with plotly.js in headless Chromium (scripts/export-svg.ts):
  * the curves as SVG, the boundary (600 points over filled contours, 275 KB as
  * SVG) as a PNG.
@@ -11,7 +11,8 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { DEFAULT_SEED, accuracyFigure, articleData, articleNetwork, decisionBoundaryFigure, formatRecord, mseFigure, standaloneHtml } from "../src/index";
+import { standaloneHtml } from "../src/node";
+import { DEFAULT_SEED, accuracyFigure, articleData, articleNetwork, decisionBoundaryFigure, formatRecord, mseFigure } from "../src/index";
 import type { Figure } from "../src/index";
 import { parseCommandLine, repoRoot } from "../tools/shared/cli";
 import { exportSvgs } from "./export-svg";

@@ -6,10 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import {
-  DEFAULT_SEED, accuracyFigure, articleData, articleNetwork, datasetFigure, decisionBoundaryFigure,
-  formatDuration, formatProgress, formatRecord, mseFigure, standaloneHtml,
-} from "../src/index";
+import { standaloneHtml } from "../src/node";
+import { DEFAULT_SEED, accuracyFigure, articleData, articleNetwork, datasetFigure, decisionBoundaryFigure, formatDuration, formatProgress, formatRecord, mseFigure } from "../src/index";
 import type { Figure } from "../src/index";
 import { intFlag, parseFlags, positiveFlag, runCli } from "../tools/shared/cli";
 

@@ -5,8 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ActivationName, LossName, SweepRun, formatDuration, formatProgress, formatRecord, standaloneHtml, stripFigure, sweep } from "../src/index";
-import { median } from "../src/compare";
+import { standaloneHtml, sweep } from "../src/node";
+import { ActivationName, LossName, SweepRun, formatDuration, formatProgress, formatRecord, stripFigure } from "../src/index";
+import { median } from "../src/lab/compare";
 import { UsageError, integerList, intFlag, parseFlags, positiveFlag, runCli } from "../tools/shared/cli";
 
 const USAGE = `Usage: npm run sweep -- [options]

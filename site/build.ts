@@ -9,10 +9,10 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { build as esbuild } from "esbuild";
-import type { EpochRecord } from "../src/history";
-import { trainCandidate } from "../src/lab";
+import type { EpochRecord } from "../src/core/history";
+import { trainCandidate } from "../src/lab/lab";
 import { numberFlag, parseCommandLine, repoRoot } from "../tools/shared/cli";
-import { ExecutedNotebook, executedNotebooks } from "./notebooks";
+import { ExecutedNotebook, executedNotebooks, srcFiles } from "./notebooks";
 import { ChapterLink, KATEX_HEAD, chapterLinks, indexBody, labBody, page } from "./pages";
 import { mathCensus, renderNotebook } from "./render";
 import { serveStatic } from "./serve";
@@ -63,7 +63,7 @@ async function bundle(out: string): Promise<void> {
 function referenceRun(log: (line: string) => void): { records: EpochRecord[]; settings: typeof ARTICLE_SETTINGS; seconds: number } {
   const hash = createHash("sha256");
   const srcDir = join(repoRoot, "src");
-  for (const f of readdirSync(srcDir).sort()) if (f.endsWith(".ts")) hash.update(f).update(readFileSync(join(srcDir, f)));
+  for (const f of srcFiles()) hash.update(f).update(readFileSync(join(srcDir, f)));
   hash.update(JSON.stringify(ARTICLE_SETTINGS));
   const cached = join(CACHE, `reference-${hash.digest("hex").slice(0, 16)}.json`);
   if (existsSync(cached)) return JSON.parse(readFileSync(cached, "utf8"));

@@ -26,8 +26,13 @@ const codeSources = (nb: Notebook): string[] => nb.cells.filter((c) => c.cell_ty
 
 /** Newest modification time of the files a notebook's outputs depend on besides itself: src/. */
 function newestCoreMtime(): number {
+  return Math.max(0, ...srcFiles().map((f) => statSync(join(repoRoot, "src", f)).mtimeMs));
+}
+
+/** Every .ts file under src/, as paths relative to src/ ("core/layer.ts"), sorted. */
+export function srcFiles(): string[] {
   const dir = join(repoRoot, "src");
-  return Math.max(0, ...readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => statSync(join(dir, f)).mtimeMs));
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).map((f) => f.split("\\").join("/")).sort();
 }
 
 /**

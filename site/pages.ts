@@ -1,5 +1,5 @@
 /** The site's HTML pages: one frame (header, navigation) around the index, the chapters and the lab. */
-import { escapeHtml } from "../src/html";
+import { escapeHtml } from "../src/figures/html";
 
 export interface ChapterLink {
   name: string;

@@ -12,7 +12,7 @@ import MarkdownIt from "markdown-it";
 import markdownItKatex from "@vscode/markdown-it-katex";
 import { classHighlighter, highlightCode } from "@lezer/highlight";
 import { parser as jsParser } from "@lezer/javascript";
-import { escapeHtml, scriptJson } from "../src/html";
+import { escapeHtml, scriptJson } from "../src/figures/html";
 import { Notebook, Output, PLOTLY_MIME, cellSource } from "../tools/shared/notebook-runner";
 
 const tsParser = jsParser.configure({ dialect: "ts" });

@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TrainingHistory, articleData, articleNetwork } from "../src/index";
-import { comparedRun, escapeEpoch, logScale, median, startSweep, summaryRow, sweepWithProgress } from "../src/compare";
+import { logScale } from "../src/figures/figures";
+import { startSweep, sweepWithProgress } from "../src/notebook/sweep-board";
+import { comparedRun, escapeEpoch, median, summaryRow } from "../src/lab/compare";
 
 const history = TrainingHistory.fromJSON({
   records: [

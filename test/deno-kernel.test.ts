@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { createServer, type AddressInfo } from "node:net";
 import { lineFigure } from "../src/index";
-import { liveText, show } from "../src/display";
+import { liveText, show } from "../src/notebook/display";
 import { describe, idleHolder, iopubReader, subscribeRaw, subscriberHello } from "../jupyter/deno-kernel";
 
 /** A Jupyter wire message as Deno's IOPub sends it: topic, delimiter, signature, header, parent, metadata, content. */

@@ -1,8 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tslabJupyter from "tslab/dist/jupyter";
-import { lineFigure, plotlyScript } from "../src/index";
-import { beforeCell, kernelState, liveFigure, liveProgress, liveText, sendPlotlyToPage, show } from "../src/display";
+import { plotlyScript } from "../src/node";
+import { lineFigure } from "../src/index";
+import { beforeCell, kernelState, liveFigure, liveProgress, liveText, sendPlotlyToPage, show } from "../src/notebook/display";
 
 test("the display helper fails with a clear message outside a notebook kernel", () => {
   const figure = lineFigure([0, 1], [1, 0], { title: "t", xTitle: "x", yTitle: "y" });

@@ -1,13 +1,13 @@
 /**
- * src/answers.ts, the expected answers the notebooks' self-checks ask for.
+ * src/lab/answers.ts, the expected answers the notebooks' self-checks ask for.
  * Whether each stored answer is RIGHT is tested by test/notebooks/ (notebooks.test.ts and exercises.test.ts, see exercise-cells.ts),
  * which feeds every folded solution to its self-check; this file checks how
  * the module treats answers of the wrong form and bad arguments.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FixedExercise, answerDigest, isAnswer, isLastToEscape, isRunAnswer } from "../src/answers";
-import { TrainingHistory } from "../src/history";
+import { FixedExercise, answerDigest, isAnswer, isLastToEscape, isRunAnswer } from "../src/lab/answers";
+import { TrainingHistory } from "../src/core/history";
 
 function history(records: [epoch: number, mse: number, accuracy: number][]): TrainingHistory {
   const h = new TrainingHistory();

@@ -24,8 +24,9 @@ import { join, posix } from "node:path";
 import vm from "node:vm";
 import * as tslabJupyter from "tslab/dist/jupyter";
 import { repoRoot } from "../tools/shared/cli";
-import { PLOTLY_CARRIER, PLOTLY_JS_FROM_NOTEBOOK, beforeCell, carrierScript, figureBundle, kernelState, sendPlotlyToPage, show } from "../src/display";
-import { lineFigure, plotlyScript } from "../src/index";
+import { PLOTLY_CARRIER, PLOTLY_JS_FROM_NOTEBOOK, beforeCell, carrierScript, figureBundle, kernelState, sendPlotlyToPage, show } from "../src/notebook/display";
+import { plotlyScript } from "../src/node";
+import { lineFigure } from "../src/index";
 
 type Bundle = Record<string, unknown>;
 type Client = "lab" | "classic";

@@ -8,11 +8,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import ts from "typescript";
 import { HiddenDeltaRule, NeuralNetwork, TrainingStep, articleData, articleNetwork, gradientCheck, hiddenLayerDelta, oneHot } from "../src/index";
-import { LESSON_SETTINGS, cachedRun, labCache, labNetwork, labSettings, runKey, trainCandidate } from "../src/lab";
-import { agreement, checkCandidate } from "../src/lab-check";
-import { codeOf } from "../src/runs";
-import { liveFrames, trainingFigure } from "../src/live-figure";
-import { SharedRecords, runExperiment, sweep } from "../src/sweep";
+import { LESSON_SETTINGS, cachedRun, labCache, labNetwork, labSettings, runKey, trainCandidate } from "../src/lab/lab";
+import { agreement, checkCandidate } from "../src/lab/lab-check";
+import { codeOf } from "../src/lab/runs";
+import { liveFrames, trainingFigure } from "../src/figures/live-figure";
+import { SharedRecords, sweep } from "../src/node/sweep-pool";
+import { runExperiment } from "../src/lab/sweep";
 import { backpropagationStep } from "../bench/learner-step";
 import { cellSource, readNotebook } from "../tools/shared/notebook-runner";
 import { repoRoot } from "./helpers";
@@ -201,8 +202,8 @@ test("lab() on a kernel: the check, then a live figure whose frames in between n
   const log = console.log;
   console.log = (...a: unknown[]) => void logs.push(a.join(" "));
   try {
-    const { lab } = await import("../src/notebook-lab");
-    const { kernelState } = await import("../src/display");
+    const { lab } = await import("../src/notebook/lab-cell");
+    const { kernelState } = await import("../src/notebook/display");
     labCache().clear();
     kernelState().plotlySent = false; // this live figure is the session's first: its carrier
     const s = short(20);
@@ -224,7 +225,7 @@ test("lab() on a kernel: the check, then a live figure whose frames in between n
     assert.equal(sent.filter((m) => m.traces).length, 1, "the cached run's final frame");
     assert.deepEqual(cachedRun({}, s)!.history.records.length, run.history.records.length, "the reference is cached too");
     logs.length = 0;
-    const { compareCandidates } = await import("../src/notebook-lab");
+    const { compareCandidates } = await import("../src/notebook/lab-cell");
     const both = await compareCandidates([{ name: "library", candidate: {} }, { name: "forgot", candidate: { hidden: forgotDerivative } }], s);
     assert.deepEqual(both.map((r) => [r.label, r.cached]), [["library", true], ["forgot", true]]);
     assert.ok(logs.some((l) => /Nothing trained: all 2 runs come from this session's cache/.test(l)));

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HiddenDeltaRule, Layer, NeuralNetwork, TrainingHistory, hiddenLayerDelta, makeMoons, trainTestSplit } from "../src/index";
-import { LESSON_RULE_FINGERPRINTS, LESSON_SETTINGS, compareWithLesson, describeRun, lessonNetwork, loadRun, recordRun, ruleFingerprint, saveRun, savedOrLessonRun } from "../src/runs";
+import { loadRun, recordRun, saveRun, savedOrLessonRun } from "../src/node/run-files";
+import { LESSON_RULE_FINGERPRINTS, LESSON_SETTINGS, compareWithLesson, describeRun, lessonNetwork, ruleFingerprint } from "../src/lab/runs";
 import { cellSource, readNotebook } from "../tools/shared/notebook-runner";
 import { repoRoot } from "./helpers";
 
@@ -71,7 +72,7 @@ test("loadRun refuses a file whose network does not give the accuracy its histor
   writeFileSync(file, JSON.stringify(saved));
   assert.throws(() => loadRun(file, split), /loadRun: the network in .* gives .* but its history ends at 12\.30%/);
   writeFileSync(file, "{}");
-  assert.throws(() => loadRun(file), /not a run saved by recordRun/);
+  assert.throws(() => loadRun(file), /is not a saved run \(format "backprop-moons\/run", version 1\)/);
   assert.throws(() => loadRun(join(file, "..", "missing.json")), /no saved run/);
 });
 

@@ -8,7 +8,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HiddenDeltaRule, SharedRecords, SweepRun, articleNetwork, runExperiment, sweep } from "../src/index";
+import { SharedRecords, sweep } from "../src/node";
+import { HiddenDeltaRule, SweepRun, articleNetwork, runExperiment } from "../src/index";
 import { learnerHiddenDelta } from "../bench/learner-rule";
 import { hiddenDeltaWithoutDerivative, maxRelDiff, readFixture, repoRoot } from "./helpers";
 

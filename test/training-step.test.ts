@@ -1,5 +1,5 @@
 /*
- * The training step: the three products in src/linalg.ts equal their plain
+ * The training step: the three products in src/core/linalg.ts equal their plain
  * loops bit for bit, `train` runs exactly the network's own rules (a learner's
  * edit, in a cell or in src/, always reaches training), and a diverging run
  * stops with the weights of its last finite checkpoint.
@@ -7,9 +7,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import ts from "typescript";
 import {
   Activation,
@@ -28,7 +28,7 @@ import {
   outputLayerDelta,
   trainTestSplit,
 } from "../src/index";
-import { addOuter, matVec, vecMat } from "../src/linalg";
+import { addOuter, matVec, vecMat } from "../src/core/linalg";
 import { learnerHiddenDelta } from "../bench/learner-rule";
 import { repoRoot } from "./helpers";
 import { cellSource, readNotebook } from "../tools/shared/notebook-runner";
@@ -169,23 +169,24 @@ test("an edit in a cell that shows only after the first samples reaches train (n
   assert.notDeepEqual(edited.toJSON(), plain.toJSON(), "the edit changed the result");
 });
 
-test("an edit of src/delta-rules.ts that shows only after the first samples reaches train (edited copy of src/, recompiled)", () => {
+test("an edit of src/core/delta-rules.ts that shows only after the first samples reaches train (edited copy of src/, recompiled)", () => {
   // A learner edits the readable rule in src/ and restarts the kernel. Here:
   // copy src/, clip the hidden delta inside hiddenLayerDelta, compile the copy
   // file by file, and train with it in a fresh process.
   const dir = mkdtempSync(join(os.tmpdir(), "backprop-edit-"));
   try {
     const src = join(repoRoot, "src");
-    const files = readdirSync(src).filter((f) => f.endsWith(".ts"));
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"));
     for (const file of files) {
       let text = readFileSync(join(src, file), "utf8");
-      if (file === "delta-rules.ts") {
+      if (file === join("core", "delta-rules.ts")) {
         const line = "  for (let j = 0; j < layer.nNeurons; j++) delta[j] = error[j] * fPrime(o[j]); // delta_j = error_j * f'(o_j)";
         assert.ok(text.includes(line), "the readable hidden rule's delta line (update this test if the rule was rewritten)");
         text = text.replace(line, `${line}\n  for (let j = 0; j < layer.nNeurons; j++) delta[j] = Math.max(-LIMIT, Math.min(LIMIT, delta[j]));`);
         text = text.replace("export const hiddenLayerDelta", "const LIMIT = Number(process.env.CLIP_LIMIT);\nexport const hiddenLayerDelta");
       }
       const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
       writeFileSync(join(dir, file.replace(/\.ts$/, ".js")), js);
     }
     // The copy finds seedrandom and friends in the repository's node_modules.

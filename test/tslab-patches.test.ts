@@ -117,7 +117,7 @@ test("readable errors: a runtime error names the cell's own lines, without tslab
 });
 
 test("readable errors: an interrupt during training is one line with the epoch", async () => {
-  // What liveProgress records (src/display.ts), then a loop that only SIGINT ends, as Kernel > Interrupt does.
+  // What liveProgress records (src/notebook/display.ts), then a loop that only SIGINT ends, as Kernel > Interrupt does.
   const code = `globalThis[Symbol.for("backprop-moons.kernelState")].training = { epoch: 311, maxEpochs: 1000 };\nwhile (true) {}`;
   const handler = patchedHandler();
   const { Worker } = await import("node:worker_threads");

@@ -4,7 +4,7 @@
  * before this script), and counts what it drew for the browser test.
  */
 import type * as PlotlyModule from "plotly.js";
-import type { Figure } from "../../src/figures";
+import type { Figure } from "../../src/figures/figures";
 
 interface ChapterStatus {
   figures: number;

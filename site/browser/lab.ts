@@ -9,9 +9,9 @@ import { javascript } from "@codemirror/lang-javascript";
 import { ensureSyntaxTree } from "@codemirror/language";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import type * as PlotlyModule from "plotly.js";
-import type { EpochRecord } from "../../src/history";
-import { trainingFigure } from "../../src/live-figure";
-import { Matrix } from "../../src/matrix";
+import type { EpochRecord } from "../../src/core/history";
+import { trainingFigure } from "../../src/figures/live-figure";
+import { Matrix } from "../../src/core/matrix";
 import { PRESETS, presetById } from "./presets";
 import { ARTICLE_SETTINGS } from "./protocol";
 import type { BoundarySetup, CheckReport, CodeError, FromWorker, PageSettings, RulesSource, ToWorker } from "./protocol";
@@ -310,7 +310,7 @@ let redrawPending = false;
 let boundary: { setup: BoundarySetup; X: Matrix; z: number[][] } | undefined;
 let epochsOfRun = 0;
 
-/** Redraws the live figure (src/live-figure.ts's trainingFigure) at the next animation frame. */
+/** Redraws the live figure (src/figures/live-figure.ts's trainingFigure) at the next animation frame. */
 function scheduleRedraw(): void {
   if (redrawPending || !boundary || boundary.z.length === 0) return;
   redrawPending = true;

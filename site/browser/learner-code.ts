@@ -6,7 +6,7 @@
  * points at that file, line and column.
  */
 import { transform } from "sucrase";
-import type { DeltaRules } from "../../src/delta-rules";
+import type { DeltaRules } from "../../src/core/delta-rules";
 import type { CodeError } from "./protocol";
 
 export const LEARNER_FILE = "learner.ts";

@@ -1,7 +1,7 @@
 /** Messages between the lab page (lab.ts) and its Web Worker (worker.ts). */
-import type { EpochRecord } from "../../src/history";
-import type { Agreement } from "../../src/lab-check";
-import { LESSON_SETTINGS, type LabSettings } from "../../src/lab";
+import type { EpochRecord } from "../../src/core/history";
+import type { Agreement } from "../../src/lab/lab-check";
+import { LESSON_SETTINGS, type LabSettings } from "../../src/lab/lab";
 
 /** The page's settings: the lab's, with the hidden activation always given. */
 export type PageSettings = LabSettings & { hidden: NonNullable<LabSettings["hidden"]> };
@@ -24,7 +24,7 @@ export interface CodeError {
   column?: number;
 }
 
-/** One layer of src/lab-check.ts's checkCandidate, as plain data. */
+/** One layer of src/lab/lab-check.ts's checkCandidate, as plain data. */
 export interface LayerCheck {
   layer: number;
   shape: string;

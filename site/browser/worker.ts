@@ -6,12 +6,12 @@
  * does one job; the page ends it with worker.terminate(), so a rule that
  * never returns cannot freeze the page.
  */
-import type { DeltaRules } from "../../src/delta-rules";
-import { articleData } from "../../src/experiment";
-import { classOneScore } from "../../src/figures";
-import { trainCandidate } from "../../src/lab";
-import { checkCandidate } from "../../src/lab-check";
-import { liveGrid } from "../../src/live-figure";
+import type { DeltaRules } from "../../src/core/delta-rules";
+import { articleData } from "../../src/lab/experiment";
+import { classOneScore } from "../../src/figures/figures";
+import { trainCandidate } from "../../src/lab/lab";
+import { checkCandidate } from "../../src/lab/lab-check";
+import { liveGrid } from "../../src/figures/live-figure";
 import { compileRules, runtimeError } from "./learner-code";
 import type { FromWorker, RulesSource, ToWorker } from "./protocol";
 

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLASS_COLORS, Layer, Matrix, NeuralNetwork, SPECTRAL, TrainingHistory, datasetFigure, decisionBoundaryFigure, figureDiv, lineFigure, mseFigure, plotlyScript, standaloneHtml } from "../../src/index";
+import { plotlyScript, standaloneHtml } from "../../src/node";
+import { CLASS_COLORS, Layer, Matrix, NeuralNetwork, SPECTRAL, TrainingHistory, datasetFigure, decisionBoundaryFigure, figureDiv, lineFigure, mseFigure } from "../../src/index";
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, openOffline, plotCensus } from "../../tools/shared/chromium";
 import type { PageGlobals } from "../../tools/shared/chromium";
 

@@ -8,7 +8,7 @@ import {
   Activation, ActivationLike, Layer, LossLike, NeuralNetwork, OutputDeltaRule, TrainingHistory, gradientCheck, makeMoons, oneHot,
   setSeed, sigmoid, softmax, trainTestSplit,
 } from "../../src/index";
-import { LESSON_SETTINGS, lessonNetwork } from "../../src/runs";
+import { LESSON_SETTINGS, lessonNetwork } from "../../src/lab/runs";
 import { hiddenDeltaWithoutDerivative } from "../helpers";
 
 const { X, y } = makeMoons(2000, 0.2, 100);

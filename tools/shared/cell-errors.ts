@@ -70,7 +70,7 @@ export interface CellCode {
   js?: string;
 }
 
-/** A training in progress when the cell stopped (see src/display.ts liveProgress). */
+/** A training in progress when the cell stopped (see src/notebook/display.ts liveProgress). */
 export interface TrainingProgress {
   epoch: number;
   maxEpochs: number;

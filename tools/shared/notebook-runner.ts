@@ -16,7 +16,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { format, inspect, parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { repoRoot } from "./cli";
-import { PLOTLY_CARRIER, beforeCell, kernelState } from "../../src/display";
+import { PLOTLY_CARRIER, beforeCell, kernelState } from "../../src/notebook/display";
 import { captureReports, describeFailure, recordJs, reportsText } from "./cell-errors";
 
 export const notebooksDir = join(repoRoot, "notebooks");
@@ -63,7 +63,7 @@ export function figureOutputs(nb: Notebook): Extract<Output, { output_type: "dis
   return found;
 }
 
-/** How many outputs carry plotly.js (src/display.ts sends it with one figure). */
+/** How many outputs carry plotly.js (src/notebook/display.ts sends it with one figure). */
 export function plotlyCarriers(nb: Notebook): number {
   return figureOutputs(nb).filter((out) => {
     const html = out.data["text/html"];
@@ -158,7 +158,7 @@ export async function executeNotebookHere(input: string, output: string, options
   const { createExecutor } = require(join(tslabDist, "executor.js")) as {
     createExecutor(root: string, convs: { node: TslabConverter; browser: TslabConverter; close(): void }, console: { log(...a: unknown[]): void; error(...a: unknown[]): void }): TslabExecutor;
   };
-  // The same module instance that require("tslab") and src/display.ts use.
+  // The same module instance that require("tslab") and src/notebook/display.ts use.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const jupyter = require(join(tslabDist, "jupyter.js")) as { lastWriteDisplayData: ((msg: DisplayMessage, update: boolean) => void) | null };
 

@@ -1,24 +1,24 @@
 /**
  * The lab in a notebook, one call per cell: `await lab(myRules)` prints the
- * per-layer check against the library (src/lab-check.ts), then trains with a
- * figure that redraws while it trains (src/live-figure.ts, shown through
- * src/display.ts), the library's reference run drawn behind it in grey.
+ * per-layer check against the library (src/lab/lab-check.ts), then trains with a
+ * figure that redraws while it trains (src/figures/live-figure.ts, shown through
+ * src/notebook/display.ts), the library's reference run drawn behind it in grey.
  *
- * Runs are cached for the kernel session (src/lab.ts): re-running a cell
+ * Runs are cached for the kernel session (src/lab/lab.ts): re-running a cell
  * whose rules and settings did not change trains nothing, and says so. A
  * reference run that is not cached yet trains on a worker thread beside the
- * learner's run (src/sweep.ts), its records shared as they come.
+ * learner's run (src/node/sweep-pool.ts), its records shared as they come.
  */
 import { liveFigure, liveProgress } from "./display";
-import { articleData } from "./experiment";
-import { type Figure, classOneScore } from "./figures";
-import { TrainingHistory, formatRecord } from "./history";
-import { type Candidate, type LabRun, type LabSettings, cachedRun, describeCandidate, hiddenLayersText, isLibrary, labCache, labNetwork, labSettings, runKey, trainCandidate } from "./lab";
-import { checkCandidate } from "./lab-check";
-import { liveFrames, liveGrid, trainingFigure } from "./live-figure";
-import { NeuralNetwork } from "./network";
-import { formatDuration } from "./progress";
-import { SharedRecords, sweep } from "./sweep";
+import { articleData } from "../lab/experiment";
+import { type Figure, classOneScore } from "../figures/figures";
+import { TrainingHistory, formatRecord } from "../core/history";
+import { type Candidate, type LabRun, type LabSettings, cachedRun, describeCandidate, hiddenLayersText, isLibrary, labCache, labNetwork, labSettings, runKey, trainCandidate } from "../lab/lab";
+import { checkCandidate } from "../lab/lab-check";
+import { liveFrames, liveGrid, trainingFigure } from "../figures/live-figure";
+import { NeuralNetwork } from "../core/network";
+import { formatDuration } from "../lab/progress";
+import { SharedRecords, sweep } from "../node/sweep-pool";
 
 export interface LabOptions {
   /** The run's name in the figure and the messages; default from the candidate ("your hidden rule", "your step"). */

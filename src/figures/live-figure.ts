@@ -7,9 +7,9 @@
  */
 import type { Data } from "plotly.js";
 import { type Figure, type Grid, BOUNDARY_SHADES, CLASS_COLORS, classOneScore, gridAround } from "./figures";
-import type { EpochRecord } from "./history";
-import type { Matrix } from "./matrix";
-import type { NeuralNetwork, TrainOptions } from "./network";
+import type { EpochRecord } from "../core/history";
+import type { Matrix } from "../core/matrix";
+import type { NeuralNetwork, TrainOptions } from "../core/network";
 
 /** What one frame shows. */
 export interface TrainingView {

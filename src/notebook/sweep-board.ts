@@ -1,33 +1,12 @@
 /**
- * Comparing training runs, for notebook 07: runs trained by `sweep` on
- * worker threads become histories again, a text board shows their progress
- * (through any `{ update(text) }`, e.g. display.ts's liveText), and a few
- * numbers summarise each run.
+ * Sweeps in a notebook, for notebook 07: runs trained on worker threads
+ * (src/node/sweep-pool.ts) with a text board of their progress, written
+ * through any `{ update(text) }` (e.g. display.ts's liveText).
  */
-import type { Figure } from "./figures";
-import { EpochRecord, TrainingHistory } from "./history";
-import { formatDuration, formatProgress } from "./progress";
-import { SweepOptions, SweepProgress, SweepResult, SweepRun, checkRuns, runLabel, sweep } from "./sweep";
-
-/** A finished run, as the comparisons use it. */
-export interface ComparedRun {
-  label: string;
-  history: TrainingHistory;
-  /** Test accuracy of the final network (the last record). */
-  finalAccuracy: number;
-  seconds: number;
-  /** The divergence message, if the loss stopped being finite. */
-  diverged?: string;
-}
-
-/** A history and its timing as a ComparedRun. */
-export function comparedRun(label: string, history: TrainingHistory, seconds: number, diverged?: string): ComparedRun {
-  return { label, history, finalAccuracy: history.last?.accuracy ?? NaN, seconds, ...(diverged === undefined ? {} : { diverged }) };
-}
-
-function fromSweepResult(result: SweepResult): ComparedRun {
-  return comparedRun(result.label, TrainingHistory.fromJSON({ records: result.records }), result.seconds, result.diverged);
-}
+import { type ComparedRun, fromSweepResult } from "../lab/compare";
+import { formatDuration, formatProgress } from "../lab/progress";
+import { type SweepProgress, type SweepResult, type SweepRun, checkRuns, runLabel } from "../lab/sweep";
+import { type SweepOptions, sweep } from "../node/sweep-pool";
 
 const percent = (v: number): string => `${(100 * v).toFixed(2)}%`;
 
@@ -124,33 +103,3 @@ function launch(runs: readonly SweepRun[], options: Pick<SweepOptions, "workers"
   };
 }
 
-/** The first recorded epoch whose test accuracy is above `threshold`, or "never". */
-export function escapeEpoch(history: TrainingHistory, threshold: number): number | "never" {
-  const record = history.records.find((r: EpochRecord) => r.accuracy > threshold);
-  return record ? record.epoch : "never";
-}
-
-/** One row of a comparison table. */
-export function summaryRow(run: ComparedRun, threshold: number): Record<string, string | number> {
-  return {
-    run: run.label,
-    "final accuracy": run.diverged ? "diverged" : percent(run.finalAccuracy),
-    "final MSE": +(run.history.last?.mse ?? NaN).toFixed(5),
-    "escape epoch": escapeEpoch(run.history, threshold),
-    seconds: +run.seconds.toFixed(1),
-  };
-}
-
-/** The middle value (the mean of the two middle ones for an even count). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error("median: values must be non-empty");
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Puts a figure's y axis on a log scale with plain tick labels (for MSE curves); returns the figure. */
-export function logScale(figure: Figure, tickvals: number[] = [0.02, 0.03, 0.05, 0.1, 0.2, 0.3]): Figure {
-  figure.layout.yaxis = { ...figure.layout.yaxis, type: "log", tickvals };
-  return figure;
-}

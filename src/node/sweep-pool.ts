@@ -1,68 +1,15 @@
 /**
- * Independent trainings of the article's network (seeds, learning rates,
- * activations, losses, your own hidden rule) run side by side on worker
- * threads, one per core. Each run is a plain description (`SweepRun`), so a
- * worker can rebuild exactly the network the main thread would have built;
- * the results are bit-identical to running `runExperiment` on each, one after
- * another (tested).
- *
- * The workers run the library as it is in src/ now: an edit to src/ reaches
- * them after a kernel restart, as it reaches `train`. A delta rule or a whole
- * step written in a notebook cell cannot travel to a thread as a function;
- * pass its source instead (`hiddenRule: myRule.toString()`,
- * `step: myStep.toString()`), which works when the function uses nothing but
- * its arguments and globals such as `Math` and `Float64Array`.
+ * `sweep`: independent runs (src/lab/sweep.ts describes one) trained side by
+ * side on Node's worker threads, one per core, their records shared with
+ * this thread as they come (SharedRecords). Node only: the browser side
+ * trains a run with `runExperiment` in a Web Worker of its own.
  */
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { HiddenDeltaRule, OutputDeltaRule } from "./delta-rules";
-import { ArticleNetworkOptions, articleData, articleNetwork } from "./experiment";
-import { EpochRecord } from "./history";
-import { NeuralNetwork, TrainingDivergedError, type TrainingStep, assertStep } from "./network";
-import type { NetworkJSON } from "./network-json";
-
-/** One training run: the article's network (seed, activations, loss, bias updates as in articleNetwork) and data, with these changes. */
-export interface SweepRun extends ArticleNetworkOptions {
-  /** A name for the run in progress lines and figures; default built from the settings. */
-  label?: string;
-  /** Default 0.01, the article's. */
-  learningRate?: number;
-  /** Default 1000, the article's. */
-  epochs?: number;
-  /** Default 10, the article's. */
-  recordEvery?: number;
-  /** Source text of a HiddenDeltaRule, e.g. `myRule.toString()`, used instead of the library's rule. */
-  hiddenRule?: string;
-  /** Source text of an OutputDeltaRule, used instead of the library's rule. */
-  outputRule?: string;
-  /** Source text of a whole TrainingStep (e.g. notebook 03's `backpropagationStep.toString()`), run for every sample instead of the library's step. */
-  step?: string;
-}
-
-export interface SweepResult {
-  index: number;
-  run: SweepRun;
-  label: string;
-  records: EpochRecord[];
-  /** The last record (for a diverged run: the last finite one, if any). */
-  final: EpochRecord | undefined;
-  /** When this run's training began (Date.now(), ms): runs overlap on the workers, and with whatever this thread does meanwhile. */
-  startedAt: number;
-  /** Wall-clock seconds of this run's training. */
-  seconds: number;
-  network: NetworkJSON;
-  /** Set when the run diverged (TrainingDivergedError's message). */
-  diverged?: string;
-}
-
-export interface SweepProgress {
-  index: number;
-  label: string;
-  epoch: number;
-  epochs: number;
-}
+import type { EpochRecord } from "../core/history";
+import { type SweepProgress, type SweepResult, type SweepRun, checkRuns, runExperiment, runLabel } from "../lab/sweep";
 
 export interface SweepOptions {
   /** Worker threads; default one per core (at most one per run). 0 runs everything in this thread, one after another. */
@@ -121,111 +68,6 @@ export class SharedRecords {
   }
 }
 
-const KEYS: readonly string[] = ["label", "seed", "numpySeed", "hidden", "output", "loss", "updateBias", "learningRate", "epochs", "recordEvery", "hiddenRule", "outputRule", "step"];
-
-/** The label a run gets when it has none: its settings that differ from the article's. */
-export function runLabel(run: SweepRun): string {
-  if (run.label !== undefined) return run.label;
-  const parts: string[] = [];
-  if (run.numpySeed !== undefined) parts.push(`numpy seed ${run.numpySeed}`);
-  else parts.push(`seed ${run.seed ?? 1}`);
-  if (run.hidden !== undefined) parts.push(run.hidden);
-  if (run.output !== undefined) parts.push(`output ${run.output}`);
-  if (run.loss !== undefined) parts.push(run.loss);
-  if (run.learningRate !== undefined) parts.push(`lr ${run.learningRate}`);
-  if (run.updateBias) parts.push("bias updates");
-  if (run.hiddenRule !== undefined) parts.push("own hidden rule");
-  if (run.outputRule !== undefined) parts.push("own output rule");
-  if (run.step !== undefined) parts.push("own step");
-  return parts.join(", ");
-}
-
-function checkRun(run: SweepRun, name: string): void {
-  if (run === null || typeof run !== "object" || Array.isArray(run)) throw new Error(`${name} must be an object like { seed: 3, learningRate: 0.01 }`);
-  for (const key of Object.keys(run)) {
-    if (!KEYS.includes(key)) throw new Error(`${name} has an unknown setting "${key}"; expected some of ${KEYS.join(", ")}`);
-  }
-  const positive = (v: unknown, what: string, integer: boolean, min: number) => {
-    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v)))) {
-      throw new Error(`${name}.${what} must be ${integer ? "an integer" : "a finite number"} >= ${min}${integer ? "" : " (and > 0)"}, got ${String(v)}`);
-    }
-  };
-  positive(run.learningRate, "learningRate", false, Number.MIN_VALUE);
-  positive(run.epochs, "epochs", true, 0);
-  positive(run.recordEvery, "recordEvery", true, 1);
-  if (run.label !== undefined && typeof run.label !== "string") throw new Error(`${name}.label must be a string`);
-  for (const key of SOURCES) {
-    if (run[key] !== undefined && typeof run[key] !== "string") {
-      throw new Error(`${name}.${key} must be source text (myFunction.toString()), got ${typeof run[key]}`);
-    }
-  }
-  try {
-    installSources(articleNetwork(networkOptions(run)), run); // seeds, names, activations, loss, sources
-  } catch (e) {
-    throw new Error(`${name}: ${(e as Error).message}`);
-  }
-}
-
-function networkOptions(run: SweepRun): ArticleNetworkOptions {
-  return { seed: run.seed, numpySeed: run.numpySeed, hidden: run.hidden, output: run.output, loss: run.loss, updateBias: run.updateBias };
-}
-
-/** The settings that carry a function as source text, and the arguments each function takes. */
-const SOURCES = ["hiddenRule", "outputRule", "step"] as const;
-const SIGNATURES: Record<(typeof SOURCES)[number], string> = { hiddenRule: "(layer, next)", outputRule: "(layer, target, loss)", step: "(layers, x, y, lr)" };
-
-function compileSource(source: string, key: (typeof SOURCES)[number]): unknown {
-  let fn: unknown;
-  try {
-    fn = new Function(`"use strict"; return (${source});`)();
-  } catch (e) {
-    throw new Error(`${key} does not compile as a function: ${(e as Error).message}`);
-  }
-  if (typeof fn !== "function") throw new Error(`${key} must be the source of a function ${SIGNATURES[key]} => { ... }`);
-  return fn;
-}
-
-/** Puts the run's rules and step (given as source text) on the network; returns it. */
-function installSources(nn: NeuralNetwork, run: SweepRun): NeuralNetwork {
-  if (run.hiddenRule !== undefined) nn.deltaRules.hidden = compileSource(run.hiddenRule, "hiddenRule") as HiddenDeltaRule;
-  if (run.outputRule !== undefined) nn.deltaRules.output = compileSource(run.outputRule, "outputRule") as OutputDeltaRule;
-  if (run.step !== undefined) {
-    const step = compileSource(run.step, "step");
-    assertStep(step, "step");
-    nn.step = step as TrainingStep;
-  }
-  return nn;
-}
-
-/**
- * One run, in this thread: build the network, train it, report. This is
- * what every worker runs too. `onEpoch` is called after every epoch.
- */
-export function runExperiment(run: SweepRun, index = 0, onEpoch?: (epoch: number, epochs: number) => void, onRecord?: (record: EpochRecord) => void): SweepResult {
-  checkRun(run, "runExperiment: run");
-  const { split } = articleData();
-  const nn = installSources(articleNetwork(networkOptions(run)), run);
-  const epochs = run.epochs ?? 1000;
-  const records: EpochRecord[] = [];
-  let diverged: string | undefined;
-  const t0 = Date.now();
-  try {
-    nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, run.learningRate ?? 0.01, epochs, {
-      recordEvery: run.recordEvery ?? 10,
-      onRecord: (r) => {
-        records.push(r);
-        onRecord?.(r);
-      },
-      onEpoch,
-    });
-  } catch (e) {
-    if (!(e instanceof TrainingDivergedError)) throw e;
-    diverged = e.message;
-  }
-  const seconds = (Date.now() - t0) / 1000;
-  return { index, run, label: runLabel(run), records, final: records[records.length - 1], startedAt: t0, seconds, network: nn.toJSON(), diverged };
-}
-
 /**
  * The worker script: the compiled sweep-worker.js next to this file when
  * running from build/; a runtime that loads TypeScript itself (Deno, where
@@ -235,7 +77,7 @@ export function runExperiment(run: SweepRun, index = 0, onEpoch?: (epoch: number
  */
 function workerSource(): { filename: string; eval: boolean } {
   // An ES module has no __dirname; the kernels start at the repository root.
-  const here = typeof __dirname === "string" ? __dirname : join(process.cwd(), "src");
+  const here = typeof __dirname === "string" ? __dirname : join(process.cwd(), "src", "node");
   const js = join(here, "sweep-worker.js");
   if (existsSync(js)) return { filename: js, eval: false };
   const ts = join(here, "sweep-worker.ts");
@@ -267,12 +109,6 @@ export type WorkerMessage =
   | { type: "progress"; index: number; epoch: number; epochs: number }
   | { type: "result"; result: SweepResult }
   | { type: "error"; index: number; message: string };
-
-/** Throws, naming the run and the setting, if any run is not a valid description; trains nothing. */
-export function checkRuns(runs: readonly SweepRun[], where: string): void {
-  if (!Array.isArray(runs) || runs.length === 0) throw new Error(`${where}: runs must be a non-empty array of runs like [{ seed: 1 }, { seed: 2 }]`);
-  runs.forEach((run, i) => checkRun(run, `${where}: runs[${i}]`));
-}
 
 /**
  * Trains every run, `options.workers` at a time on worker threads (default:

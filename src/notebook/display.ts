@@ -7,11 +7,12 @@
  * `Deno.jupyter.display(bundle, { raw: true })` sends, without its delay).
  */
 import type * as TslabJupyter from "tslab/dist/jupyter";
-import type { Figure } from "./figures";
-import { EpochRecord, formatRecord } from "./history";
-import { figureDiv, plotlyScript } from "./html";
-import type { TrainOptions } from "./network";
-import { formatProgress } from "./progress";
+import type { Figure } from "../figures/figures";
+import { EpochRecord, formatRecord } from "../core/history";
+import { figureDiv } from "../figures/html";
+import { plotlyScript } from "../node/plotly-file";
+import type { TrainOptions } from "../core/network";
+import { formatProgress } from "../lab/progress";
 
 export type MimeBundle = Record<string, unknown>;
 
@@ -134,7 +135,7 @@ export const PLOTLY_CARRIER = "data-backprop-moons-plotly";
 const PLOTLY_JS_MIME = "application/x-backprop-moons-plotly-js";
 
 /** What a page runs in the kernel to get plotly.js (tslab compiles it like a cell; the kernel's cwd is the repository root). */
-const FETCH_CODE = 'import { sendPlotlyToPage } from "./src/display";\nsendPlotlyToPage();';
+const FETCH_CODE = 'import { sendPlotlyToPage } from "./src/notebook/display";\nsendPlotlyToPage();';
 
 /**
  * Where plotly.min.js is, relative to a notebook in the project's notebooks/

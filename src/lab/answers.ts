@@ -15,9 +15,12 @@
  * against `isAnswer`, or read the code below. The folded solutions are the
  * place to look them up.
  */
-import { createHash } from "node:crypto";
+// SHA-256 from @noble/hashes (audited, no dependencies, plain JavaScript):
+// the same digests as node:crypto, in Node, Deno and the browser alike.
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
 import { escapeEpoch } from "./compare";
-import { TrainingHistory } from "./history";
+import { TrainingHistory } from "../core/history";
 
 /** Exercises whose answer is the same for everyone. */
 export type FixedExercise = "01-1" | "02-1" | "03-2";
@@ -45,7 +48,7 @@ export function answerDigest(exercise: FixedExercise, answer: unknown): string |
   const canonical = CANONICAL[exercise];
   if (!canonical) throw new Error(`answerDigest: exercise must be one of ${Object.keys(CANONICAL).join(", ")}, got ${JSON.stringify(exercise)}`);
   const text = canonical(answer);
-  return text === undefined ? undefined : createHash("sha256").update(`${exercise}:${text}`).digest("hex");
+  return text === undefined ? undefined : bytesToHex(sha256(utf8ToBytes(`${exercise}:${text}`)));
 }
 
 /** Whether `answer` is the answer of `exercise` (01-1: a count; 02-1: [o0, o1] to 4 decimals; 03-2: [weights, biases]). */

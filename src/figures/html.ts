@@ -1,21 +1,8 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import type { Figure } from "./figures";
-
-let plotlySource: string | undefined;
-
 /**
- * plotly.min.js from the plotly.js-dist-min package (4.8 MB), read once.
- * Resolved like `require` from this file where there is one (CommonJS: Node,
- * tslab); an ES module (Deno) has none and resolves from the working directory,
- * the repository root where the notebook kernels start.
+ * A figure as HTML: a <div> and the script that draws it with the page's
+ * plotly.js (the notebooks' outputs, the static site's chapters).
  */
-export function plotlyScript(): string {
-  const resolver = typeof require === "function" ? require : createRequire(join(process.cwd(), "package.json"));
-  plotlySource ??= readFileSync(resolver.resolve("plotly.js-dist-min/plotly.min.js"), "utf8");
-  return plotlySource;
-}
+import type { Figure } from "./figures";
 
 /** Text made safe to put in HTML. */
 export function escapeHtml(text: string): string {
@@ -46,7 +33,7 @@ const NOTE_STYLE = "font:13px sans-serif;color:#777;margin:0;padding:0.5em 1em";
  * that cannot be drawn leaves one line of text and no gap. The script waits
  * for plotly.js, which may come with a figure further down the page; after
  * 1.5 s it calls `window.backpropMoonsNeedPlotly()` if the page offers it
- * (src/display.ts), then waits as long as `window.backpropMoonsPlotlyPending`
+ * (src/notebook/display.ts), then waits as long as `window.backpropMoonsPlotlyPending`
  * says plotly.js is on its way, showing `window.backpropMoonsPlotlyStatus`.
  * If it never comes it says so: `window.backpropMoonsPlotlyFailure`, or after
  * 10 s without a helper, NO_PLOTLY. Frames, if any, are added for animations.
@@ -66,17 +53,5 @@ export function figureDiv(figure: Figure, id = `plot-${Date.now().toString(36)}-
     `el.replaceChildren();el.style.height=${scriptJson(height)};`,
     `w.Plotly.newPlot(el,f.data,f.layout,Object.assign({responsive:true},f.config||{})).then(function(){if(f.frames){return w.Plotly.addFrames(el,f.frames);}});}`,
     `draw();})();</script>`,
-  ].join("\n");
-}
-
-/** A standalone page with plotly.js inlined: opens offline, no CDN. */
-export function standaloneHtml(figures: Figure[], title: string): string {
-  if (figures.length === 0) throw new Error("standaloneHtml: figures must be non-empty");
-  return [
-    "<!DOCTYPE html>",
-    `<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>`,
-    `<script>${plotlyScript()}</script>`,
-    ...figures.map((f) => figureDiv(f)),
-    "</body></html>",
   ].join("\n");
 }

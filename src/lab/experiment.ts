@@ -4,13 +4,13 @@
  * here, so "the article's network with seed 7" means the same weights
  * everywhere.
  */
-import { ActivationName, resolveActivation } from "./activation";
-import { Dataset, Split, makeMoons, trainTestSplit } from "./data";
-import { Layer } from "./layer";
-import { LossName, resolveLoss } from "./loss";
-import { NeuralNetwork } from "./network";
-import { RandomState } from "./numpy-random";
-import { DEFAULT_SEED, RandomSource, SeededRandom } from "./random";
+import { ActivationName, resolveActivation } from "../core/activation";
+import { Dataset, Split, makeMoons, trainTestSplit } from "../core/data";
+import { Layer } from "../core/layer";
+import { LossName, resolveLoss } from "../core/loss";
+import { NeuralNetwork } from "../core/network";
+import { RandomState } from "../core/numpy-random";
+import { DEFAULT_SEED, RandomSource, SeededRandom } from "../core/random";
 
 /** The article's layer sizes: 2 inputs, hidden layers of 25, 50 and 25 neurons, 2 outputs. */
 export const ARTICLE_SIZES: readonly number[] = [2, 25, 50, 25, 2];

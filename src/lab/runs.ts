@@ -1,24 +1,19 @@
 /**
- * A training run saved together with what produced it: the settings, the
+ * A training run kept together with what produced it: the settings, the
  * delta rules (the library's or the learner's own, with their source), when
  * it ended and how, its history and the trained network. Notebook 04 saves
- * one; notebook 05 loads it and says which run it shows. Saving first deletes
- * the previous run, so an older run can never be shown as the current one.
+ * one; notebook 05 loads it and says which run it shows. This file makes and
+ * checks the record; where it is kept is the caller's (src/node/run-files.ts
+ * writes it to a file).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { dirname } from "path";
-import type { Split } from "./data";
-import { DeltaRules, hiddenLayerDelta, outputLayerDelta } from "./delta-rules";
+import { DeltaRules, hiddenLayerDelta, outputLayerDelta } from "../core/delta-rules";
 import { articleNetwork } from "./experiment";
-import { LESSON_SETTINGS, type LabRun, type LabSettings, hiddenLayersText } from "./lab";
-import { EpochRecord, TrainingHistory, formatRecord } from "./history";
-import { Matrix } from "./matrix";
-import { NeuralNetwork, type TrainOptions } from "./network";
-import type { NetworkJSON } from "./network-json";
+import { LESSON_SETTINGS, type LabSettings, hiddenLayersText } from "./lab";
+import { EpochRecord, TrainingHistory, formatRecord } from "../core/history";
+import type { Matrix } from "../core/matrix";
+import { NeuralNetwork } from "../core/network";
+import type { NetworkJSON } from "../core/network-json";
 import { formatDuration } from "./progress";
-
-/** Where notebook 04 saves its run and notebook 05 looks for it. */
-export const RUN_FILE = "output/run.json";
 
 /** A run's settings: the lab's (learning rate, epochs, seed, bias updates, and the hidden activation if not sigmoid). */
 export type RunSettings = LabSettings;
@@ -129,28 +124,12 @@ export function timedTraining(training: () => TrainingHistory): TrainingOutcome 
   }
 }
 
-/**
- * Runs `training` (a call of `network.train`) and saves the run to `file`,
- * deleting the previous run there first. A divergence is saved and returned
- * as outcome "diverged" (with the history so far), not thrown, so the
- * notebook can show what happened; any other error is rethrown.
- */
-export function recordRun(network: NeuralNetwork, settings: RunSettings, training: () => TrainingHistory, options: { file?: string; madeBy?: string } = {}): Run {
-  rmSync(options.file ?? RUN_FILE, { force: true });
-  return writeRun(network, settings, timedTraining(training), options);
-}
-
-/** Saves a run of the lab (`lab()` in a notebook) to `file` for notebook 05, in place of the previous one. */
-export function saveRun(run: LabRun, options: { file?: string; madeBy?: string } = {}): Run {
-  return writeRun(run.network, run.settings, run, options);
-}
-
-function writeRun(network: NeuralNetwork, settings: RunSettings, { history, seconds, diverged }: TrainingOutcome, options: { file?: string; madeBy?: string }): Run {
-  const file = options.file ?? RUN_FILE;
-  const saved: SavedRun = {
+/** The record of a run: the network as trained, its settings and rules, and the outcome of its training. */
+export function savedRunOf(network: NeuralNetwork, settings: RunSettings, { history, seconds, diverged }: TrainingOutcome, madeBy = "notebook 04"): SavedRun {
+  return {
     format: "backprop-moons/run",
     version: 1,
-    madeBy: options.madeBy ?? "notebook 04",
+    madeBy,
     settings: { ...settings },
     rules: recordRules(network.deltaRules, network.step),
     finishedAt: new Date().toISOString(),
@@ -160,34 +139,25 @@ function writeRun(network: NeuralNetwork, settings: RunSettings, { history, seco
     history: history.toJSON(),
     network: network.toJSON(),
   };
-  mkdirSync(dirname(file), { recursive: true });
-  rmSync(file, { force: true });
-  writeFileSync(file, JSON.stringify(saved, null, 1));
-  return { saved, network, history };
 }
 
 /**
- * Loads the run saved in `file`. With test data, also checks that the saved
+ * A saved run (`where` names it in errors, e.g. the file it came from) with
+ * its network and history rebuilt. With test data, also checks that the
  * network gives the test accuracy its history ends with, so a network and a
  * history from different runs are never shown together.
  */
-export function loadRun(file = RUN_FILE, test?: { XTest: Matrix; yTest: ArrayLike<number> }): Run {
-  if (!existsSync(file)) throw new Error(`loadRun: no saved run at ${file}; notebook 04 saves one`);
-  let saved: SavedRun;
-  try {
-    saved = JSON.parse(readFileSync(file, "utf8")) as SavedRun;
-  } catch (e) {
-    throw new Error(`loadRun: ${file} is not valid JSON (${(e as Error).message})`);
-  }
-  if (!saved || saved.format !== "backprop-moons/run" || saved.version !== 1 || !saved.settings || !saved.rules || typeof saved.finishedAt !== "string") {
-    throw new Error(`loadRun: ${file} is not a run saved by recordRun (format "backprop-moons/run", version 1)`);
+export function runFromSaved(value: unknown, where: string, test?: { XTest: Matrix; yTest: ArrayLike<number> }): Run {
+  const saved = value as SavedRun;
+  if (!saved || typeof saved !== "object" || saved.format !== "backprop-moons/run" || saved.version !== 1 || !saved.settings || !saved.rules || typeof saved.finishedAt !== "string") {
+    throw new Error(`loadRun: ${where} is not a saved run (format "backprop-moons/run", version 1)`);
   }
   const history = TrainingHistory.fromJSON(saved.history);
   const network = NeuralNetwork.fromJSON(saved.network);
   if (test && history.last) {
     const accuracy = network.accuracy(network.predict(test.XTest), test.yTest);
     if (accuracy !== history.last.accuracy) {
-      throw new Error(`loadRun: the network in ${file} gives ${(accuracy * 100).toFixed(2)}% test accuracy, but its history ends at ${(history.last.accuracy * 100).toFixed(2)}%: the file was changed after it was saved`);
+      throw new Error(`loadRun: the network in ${where} gives ${(accuracy * 100).toFixed(2)}% test accuracy, but its history ends at ${(history.last.accuracy * 100).toFixed(2)}%: it was changed after it was saved`);
     }
   }
   return { saved, network, history };
@@ -264,18 +234,4 @@ export function compareWithLesson(run: Run): string {
 /** The lesson's 2-25-50-25-2 network (sigmoid, or `settings.hidden` in the hidden layers) with the library's rules, initial weights from `settings.seed`. */
 export function lessonNetwork(settings: RunSettings = LESSON_SETTINGS): NeuralNetwork {
   return articleNetwork({ seed: settings.seed, updateBias: settings.updateBias, hidden: settings.hidden });
-}
-
-/**
- * The run saved in `file` (checked against the test data), or, if there is
- * none yet, the lesson's run trained now and saved there.
- */
-export function savedOrLessonRun(data: Split, progress: TrainOptions = {}, file = RUN_FILE): Run {
-  if (existsSync(file)) return loadRun(file, data);
-  const network = lessonNetwork();
-  const s = LESSON_SETTINGS;
-  return recordRun(network, s, () => network.train(data.XTrain, data.XTest, data.yTrain, data.yTest, s.learningRate, s.epochs, progress), {
-    file,
-    madeBy: "notebook 05 (no saved run was found, so it trained the lesson's)",
-  });
 }

@@ -9,9 +9,9 @@
 import { articleData } from "./experiment";
 import { type GradientCheckResult, gradientCheck } from "./gradient-check";
 import { type Candidate, type LabSettings, describeCandidate, labNetwork, labSettings } from "./lab";
-import { oneHot } from "./metrics";
-import type { NeuralNetwork } from "./network";
-import { describe } from "./validate";
+import { oneHot } from "../core/metrics";
+import type { NeuralNetwork } from "../core/network";
+import { describe } from "../core/validate";
 
 /** How two arrays compare, as makemore's cmp prints it. */
 export interface Agreement {

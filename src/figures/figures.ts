@@ -1,8 +1,8 @@
 import type { Config, Data, Layout } from "plotly.js";
-import type { Activation } from "./activation";
-import type { TrainingHistory } from "./history";
-import { Matrix, MatrixLike } from "./matrix";
-import type { NeuralNetwork } from "./network";
+import type { Activation } from "../core/activation";
+import type { TrainingHistory } from "../core/history";
+import { Matrix, MatrixLike } from "../core/matrix";
+import type { NeuralNetwork } from "../core/network";
 
 /**
  * A Plotly figure as plain JSON: `{ data, layout }`. plotly.js itself only
@@ -296,4 +296,10 @@ export function networkDiagramFigure(network: NeuralNetwork, title = "Network we
       height: 560,
     },
   };
+}
+
+/** Puts a figure's y axis on a log scale with plain tick labels (for MSE curves); returns the figure. */
+export function logScale(figure: Figure, tickvals: number[] = [0.02, 0.03, 0.05, 0.1, 0.2, 0.3]): Figure {
+  figure.layout.yaxis = { ...figure.layout.yaxis, type: "log", tickvals };
+  return figure;
 }

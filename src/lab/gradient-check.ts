@@ -1,6 +1,6 @@
-import { VectorLike, toVector } from "./matrix";
-import { NeuralNetwork } from "./network";
-import { describe, optionsObject } from "./validate";
+import { VectorLike, toVector } from "../core/matrix";
+import { NeuralNetwork } from "../core/network";
+import { describe, optionsObject } from "../core/validate";
 
 /**
  * Gradient checking: compare the gradient backpropagation computes (from the

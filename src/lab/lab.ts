@@ -2,7 +2,7 @@
  * The lab: what a learner edits (delta rules, or a whole step) trained on the
  * lesson's network and data, beside the library's reference run. Nothing here
  * knows about Jupyter, files or threads, so the browser edition can use it
- * as it is; the notebook side is src/notebook-lab.ts.
+ * as it is; the notebook side is src/notebook/lab-cell.ts.
  *
  * Runs are cached in module state (on globalThis, so every copy of this module
  * in a kernel shares them): a reference run by its settings, a candidate's run
@@ -10,12 +10,12 @@
  * then trains only what changed. A closure's captured variables are not part
  * of its source: two closures with the same text count as the same candidate.
  */
-import { type DeltaRules, type HiddenDeltaRule, type OutputDeltaRule, hiddenLayerDelta, outputLayerDelta } from "./delta-rules";
-import type { ActivationName } from "./activation";
+import { type DeltaRules, type HiddenDeltaRule, type OutputDeltaRule, hiddenLayerDelta, outputLayerDelta } from "../core/delta-rules";
+import type { ActivationName } from "../core/activation";
 import { articleData, articleNetwork } from "./experiment";
-import { TrainingHistory } from "./history";
-import { NeuralNetwork, type TrainOptions, type TrainingStep, TrainingDivergedError, assertStep } from "./network";
-import { describe } from "./validate";
+import { TrainingHistory } from "../core/history";
+import { NeuralNetwork, type TrainOptions, type TrainingStep, TrainingDivergedError, assertStep } from "../core/network";
+import { describe } from "../core/validate";
 
 export interface LabSettings {
   learningRate: number;

@@ -1,11 +1,12 @@
 /**
  * A sweep worker: takes the next run from the counter it shares with the
- * other workers (see sweep.ts), trains it with `runExperiment`, posting
+ * other workers (see sweep-pool.ts), trains it with `runExperiment`, posting
  * progress a few times a second and then the result, and stops when no run
  * is left. It never waits for the main thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { SharedRecords, SweepWorkerData, WorkerMessage, runExperiment } from "./sweep";
+import { runExperiment } from "../lab/sweep";
+import { SharedRecords, type SweepWorkerData, type WorkerMessage } from "./sweep-pool";
 
 const port = parentPort!;
 const post = (message: WorkerMessage) => port.postMessage(message);

@@ -1,4 +1,4 @@
-import { describe, integerIn, numberIn } from "./validate";
+import { describe, integerIn, numberIn } from "../core/validate";
 
 /**
  * Seconds as "1m 05s" or "7.2s". NaN and Infinity mean "not known yet" (an
