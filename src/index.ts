@@ -16,7 +16,7 @@ export { Layer } from "./core/layer";
 export { type DeltaRules, type OutputDeltaRule, type HiddenDeltaRule, outputLayerDelta, hiddenLayerDelta, articleDeltaRules } from "./core/delta-rules";
 export { oneHot, accuracy, meanSquaredError, argmaxRow } from "./core/metrics";
 export { type EpochRecord, TrainingHistory, formatRecord } from "./core/history";
-export { NeuralNetwork, type NetworkOptions, type TrainOptions, type TrainingStep, TrainingDivergedError } from "./core/network";
+export { NeuralNetwork, type NetworkOptions, type TrainOptions, type TrainingStep, TrainingDivergedError, TrainingStepError, layerLabel } from "./core/network";
 export { type NetworkJSON, parseNetworkJSON } from "./core/network-json";
 
 export { gradientCheck, gradientVerdict, relativeError, GRADIENT_CHECK_THRESHOLDS, type GradientCheckOptions, type GradientCheckResult, type GradientCheckEntry, type GradientCheckRow, type GradientVerdict, type LayerGradientCheck } from "./lab/gradient-check";
@@ -25,8 +25,9 @@ export { ARTICLE_SIZES, articleData, articleNetwork } from "./lab/experiment";
 export type { ArticleNetworkOptions } from "./lab/experiment";
 export { runExperiment, runLabel, checkRuns } from "./lab/sweep";
 export type { SweepRun, SweepResult, SweepProgress } from "./lab/sweep";
-export { type Candidate, type LabRun, type LabSettings, LESSON_SETTINGS, labSettings, labNetwork, isLibrary, describeCandidate, runKey, labCache, trainCandidate, cachedRun } from "./lab/lab";
-export { type CandidateCheck, type LayerComparison, type Agreement, checkCandidate, agreement } from "./lab/lab-check";
+export { type Candidate, type LabRun, type LabSettings, LESSON_SETTINGS, labSettings, labNetwork, isLibrary, describeCandidate, trainCandidate } from "./lab/lab";
+export { cachedRun, rememberRun, runKey, labCache, copyRun, copyNetwork } from "./lab/lab-cache";
+export { type CandidateCheck, type LayerComparison, type Agreement, type Quantity, checkCandidate, agreement } from "./lab/lab-check";
 export {
   type Run, type SavedRun, type RunSettings, type TrainingOutcome, savedRunOf, runFromSaved, timedTraining, describeRun, compareWithLesson, lessonNetwork, isLessonSettings,
 } from "./lab/runs";

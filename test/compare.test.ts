@@ -63,7 +63,7 @@ test("startSweep returns at once, shows nothing until finished(out) is awaited, 
 
   const failing = startSweep([{ seed: 1, epochs: 1, hiddenRule: '() => { throw new Error("not yet"); }', label: "mine" }], { workers: 1 });
   await new Promise((resolve) => setTimeout(resolve, 1500)); // it fails meanwhile: no unhandled rejection (the test runner would report one)
-  await assert.rejects(failing.finished({ update: () => undefined }), /sweep: run 0 \(mine\) failed: not yet/);
+  await assert.rejects(failing.finished({ update: () => undefined }), /sweep: run 0 \(mine\) failed: train: your hidden rule \(network\.deltaRules\.hidden\) in layers\[2\] .* threw at epoch 0, training sample 0: Error: not yet/);
 });
 
 test("startSweep stops the sweep it started before, if that one still trains; sweepWithProgress leaves it running", async () => {

@@ -7,8 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import ts from "typescript";
-import { HiddenDeltaRule, NeuralNetwork, TrainingStep, articleData, articleNetwork, gradientCheck, hiddenLayerDelta, oneHot } from "../src/index";
-import { LESSON_SETTINGS, cachedRun, labCache, labNetwork, labSettings, runKey, trainCandidate } from "../src/lab/lab";
+import { HiddenDeltaRule, NeuralNetwork, TrainingDivergedError, TrainingHistory, TrainingStep, TrainingStepError, articleData, articleNetwork, gradientCheck, hiddenLayerDelta, oneHot, outputLayerDelta } from "../src/index";
+import { LESSON_SETTINGS, labNetwork, labSettings, trainCandidate } from "../src/lab/lab";
+import { cachedRun, labCache, rememberRun, runKey } from "../src/lab/lab-cache";
 import { agreement, checkCandidate } from "../src/lab/lab-check";
 import { codeOf } from "../src/lab/runs";
 import { liveFrames, trainingFigure } from "../src/figures/live-figure";
@@ -133,9 +134,29 @@ test("checkCandidate: 03's step is the library's bit for bit; a forgotten f' dif
   const broken = checkCandidate({ hidden: forgotDerivative });
   assert.deepEqual(broken.layers.map((l) => [l.delta!.exact, l.gradient.approximate]), [[false, false], [false, false], [false, false], [true, true]]);
   assert.deepEqual(broken.gradientCheck.layers.map((l) => l.verdict), ["wrong", "wrong", "wrong", "good"]);
-  const lines = broken.report().split("\n");
-  assert.match(lines.find((l) => l.startsWith("layers[2] dL/dW"))!, /NO\s+NO\s+\d\.\de-\d+\s+wrong/);
-  assert.match(lines.find((l) => l.startsWith("layers[3] dL/dW"))!, /yes\s+yes\s+0\s+good/);
+  const report = broken.report();
+  /** The row of `quantity` under the heading of layers[l]. */
+  const row = (l: number, quantity: string): string => {
+    const lines = report.split("\n");
+    const head = lines.findIndex((x) => x.startsWith(`layers[${l}] (`));
+    return lines.slice(head + 1, head + 5).find((x) => x.trimStart().startsWith(quantity))!;
+  };
+  assert.match(report, /^layers\[0\] \(hidden layer 1 of 3, input side, 2x25\) <- x$/m, "rows labelled from the input side ...");
+  assert.match(report, /^layers\[3\] \(the output layer, 25x2\) -> output$/m, "... to the output layer");
+  assert.match(row(2, "dL/dW"), /NO\s+NO\s+\d\.\de-\d+\s+wrong/);
+  assert.match(row(3, "dL/dW"), /yes\s+yes\s+0\s+good/);
+  assert.match(row(2, "error (-dL/do)"), /yes\s+yes\s+0/, "layers[2]'s error comes from the output layer's delta, which is right");
+  assert.match(row(2, "delta (-dL/dz)"), /NO\s+NO/);
+  assert.match(row(2, "dL/db"), /NO\s+NO\s+\S+\s+wrong/, "the bias gradient, checked against finite differences too");
+  assert.match(row(3, "dL/db"), /yes\s+yes\s+0\s+good/);
+  assert.deepEqual(broken.firstWrong, { layer: 2, quantity: "delta" });
+  assert.match(report, /The layer nearest the output that says NO is where the error starts \(it travels backwards, towards the input\): layers\[2\] \(hidden layer 3 of 3, 50x25\), its delta\./);
+  assert.doesNotMatch(report, /highest layer/);
+  const wrongOutput = checkCandidate({ output: (layer, target, loss) => {
+    outputLayerDelta(layer, target, loss);
+    layer.error.fill(0); // the error row is what the rule left in layer.error
+  } });
+  assert.deepEqual(wrongOutput.firstWrong, { layer: 3, quantity: "error" });
   const climbing = checkCandidate(climbingStep);
   assert.ok(climbing.layers.every((l) => l.delta!.exact && !l.gradient.approximate), "same deltas, opposite update");
 });
@@ -159,20 +180,145 @@ test("a step travels to sweep workers as source and trains the same bits there; 
   assert.throws(() => runExperiment({ step: "(a, b) => a" }), /step: network\.step must take the 4 arguments/);
 });
 
-test("runs are cached by source and settings: a re-defined function with the same text is the same candidate", () => {
+test("runs are cached by source, settings and what the check saw them compute: a re-defined function with the same text and numbers is the same candidate", () => {
   const s = short(1);
   const a: HiddenDeltaRule = (layer, next) => hiddenLayerDelta(layer, next);
   const b: HiddenDeltaRule = (layer, next) => hiddenLayerDelta(layer, next);
-  assert.equal(runKey({ hidden: a }, s), runKey({ hidden: b }, s));
-  assert.notEqual(runKey({ hidden: a }, s), runKey({ hidden: a }, { ...s, seed: 2 }));
+  const ca = checkCandidate({ hidden: a }, s);
+  const cb = checkCandidate({ hidden: b }, s);
+  assert.equal(ca.fingerprint, cb.fingerprint);
+  assert.equal(runKey({ hidden: a }, s, ca), runKey({ hidden: b }, s, cb));
+  assert.notEqual(runKey({ hidden: a }, s, ca), runKey({ hidden: a }, { ...s, seed: 2 }, checkCandidate({ hidden: a }, { ...s, seed: 2 })));
   assert.equal(runKey({}, s), runKey({ hidden: hiddenLayerDelta }, s), "the library's own rule is the reference");
+  assert.throws(() => runKey({ hidden: a }, s), /runKey: a candidate of your own needs its check/);
   labCache().clear();
   assert.equal(cachedRun({ hidden: b }, s), undefined);
   const run = trainCandidate({ hidden: a }, s);
-  assert.equal(run.cached, false);
+  rememberRun({ hidden: a }, s, run, ca);
   const again = cachedRun({ hidden: b }, s)!;
   assert.equal(again.cached, true);
+  assert.match(again.reused!, /same source and settings, and the same numbers, bit for bit, on the check's training samples 0, 1, 2 \(fingerprint [0-9a-f]{8}\)/);
   assert.deepEqual(again.history.toJSON(), run.history.toJSON());
+});
+
+test("a captured constant that changed is not a cache hit: the same rule text with SCALE = 0.5 trains anew, to its own numbers", () => {
+  const s = short(3);
+  let SCALE = 1;
+  const scaled: HiddenDeltaRule = (layer, next) => {
+    hiddenLayerDelta(layer, next);
+    for (let j = 0; j < layer.nNeurons; j++) layer.delta[j] *= SCALE;
+  };
+  labCache().clear();
+  const first = checkCandidate({ hidden: scaled }, s);
+  rememberRun({ hidden: scaled }, s, trainCandidate({ hidden: scaled }, s), first);
+  assert.ok(cachedRun({ hidden: scaled }, s), "unchanged: the run is reused");
+  SCALE = 0.5;
+  const second = checkCandidate({ hidden: scaled }, s);
+  assert.notEqual(second.fingerprint, first.fingerprint);
+  assert.equal(cachedRun({ hidden: scaled }, s, second), undefined, "SCALE changed: the old run must not be shown as this one");
+  const fresh = trainCandidate({ hidden: scaled }, s);
+  const library = trainCandidate({}, s);
+  assert.notDeepEqual(fresh.history.toJSON(), library.history.toJSON(), "and SCALE = 0.5 really trains to other numbers");
+});
+
+test("the cache keeps a copy: training the network it handed out further does not change the next cached run", () => {
+  const s = short(2);
+  labCache().clear();
+  const run = trainCandidate({}, s);
+  rememberRun({}, s, run);
+  const weights = JSON.stringify(run.network.toJSON());
+  run.network.train(split.XTrain, split.XTest, split.yTrain, split.yTest, 0.1, 3); // the learner trains the returned network on
+  const first = cachedRun({}, s)!;
+  assert.equal(JSON.stringify(first.network.toJSON()), weights, "what was remembered is the run as it ended");
+  first.network.train(split.XTrain, split.XTest, split.yTrain, split.yTest, 0.1, 3);
+  first.history.add({ epoch: 99, mse: 0, accuracy: 1 });
+  const second = cachedRun({}, s)!;
+  assert.equal(JSON.stringify(second.network.toJSON()), weights, "handing out a run hands out a copy");
+  assert.deepEqual(second.history.toJSON(), run.history.toJSON());
+  assert.equal(second.network.accuracy(second.network.predict(split.XTest), split.yTest), second.history.last!.accuracy, "network and history agree, as saveRun/loadRun require");
+});
+
+test("a stateful step: the check says how often it called it, sees it does not repeat itself, and the lab never reuses its run", () => {
+  const s = short(1);
+  let calls = 0;
+  // A schedule that counts its calls: twice the rate from the 3rd call on.
+  const schedule: TrainingStep = (layers, x, y, lr) => backpropagationStep(layers, x, y, ++calls > 2 ? 2 * lr : lr);
+  const check = checkCandidate(schedule, s);
+  assert.equal(check.calls, 5, "3 samples, the gradient check, and the first sample again");
+  assert.equal(calls, 5);
+  assert.equal(check.repeatable, false);
+  assert.match(check.report(), /called your step 5 time\(s\) before any training/);
+  assert.match(check.report(), /different numbers for the same sample twice/);
+  assert.equal(runKey(schedule, s, check), undefined);
+  labCache().clear();
+  rememberRun(schedule, s, trainCandidate(schedule, s), check);
+  assert.equal(labCache().size, 0, "nothing kept");
+  const plain = checkCandidate(backpropagationStep, s);
+  assert.ok(plain.repeatable && plain.calls === 5);
+});
+
+test("a rule that throws at its 500th call: train, trainCandidate and backpropagation say which rule, epoch, sample and layer, keep the message and the learner's line, and put the weights back", () => {
+  let n = 0;
+  const boom: HiddenDeltaRule = function boomRule(layer, next) {
+    if (++n === 500) throw new Error("boom");
+    hiddenLayerDelta(layer, next);
+  };
+  const nn = articleNetwork();
+  nn.deltaRules.hidden = boom;
+  const before = JSON.stringify(nn.toJSON());
+  let error: unknown;
+  try {
+    nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, 0.01, 2);
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof TrainingStepError, String(error));
+  // 3 hidden layers per sample: the 500th call is sample 166's, at layers[1] (the rules run from the output back).
+  assert.deepEqual([error.epoch, error.sample, error.layer, error.part], [0, 166, 1, "hidden rule"]);
+  assert.match(error.message, /^train: your hidden rule \(network\.deltaRules\.hidden\) in layers\[1\] \(hidden layer 2 of 3, 25x50\) threw at epoch 0, training sample 166: Error: boom$/);
+  assert.ok(error.cause instanceof Error && error.cause.message === "boom");
+  assert.match(error.stack!, /at (Object\.)?boomRule/, "the learner's frame (the cell's line) is still in the stack");
+  assert.equal(JSON.stringify(nn.toJSON()), before, "no half-trained weights: put back to before train");
+
+  n = 0;
+  assert.throws(() => trainCandidate({ hidden: boom }, short(2)), (e: unknown) => e instanceof TrainingStepError && e.epoch === 0 && e.sample === 166 && /boom/.test(e.message));
+  const step: TrainingStep = (layers, x, y, lr) => {
+    if (lr > 0) throw new RangeError("bad step");
+    return backpropagationStep(layers, x, y, lr);
+  };
+  const other = articleNetwork();
+  other.step = step;
+  assert.throws(() => other.backpropagation([0, 0], [1, 0], 0.1), /^TrainingStepError: backpropagation: your step \(network\.step\) threw: RangeError: bad step/);
+  assert.throws(() => checkCandidate(step), /checkCandidate \(the check before training\): your step \(network\.step\) threw on training sample 0: RangeError: bad step/);
+});
+
+test("divergence advice: a NaN after moderate weights points at the rule; within the first epoch it names both causes; grown weights point at the learning rate", () => {
+  let calls = 0;
+  const nanLater: HiddenDeltaRule = (layer, next) => {
+    hiddenLayerDelta(layer, next);
+    if (++calls > 3 * 1400 * 15 && layer.nNeurons === 50) layer.delta[0] = Math.log(-1); // NaN from epoch 15 on
+  };
+  const nn = articleNetwork();
+  nn.deltaRules.hidden = nanLater;
+  let error: unknown;
+  try {
+    nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, 0.01, 40);
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof TrainingDivergedError);
+  assert.equal(error.kind, "sudden");
+  assert.match(error.message, /were moderate \(largest \|W\| \d/);
+  assert.match(error.message, /arithmetic of a delta rule or step/);
+  assert.doesNotMatch(error.message, /try a smaller learning rate/);
+  const history = new TrainingHistory();
+  history.add({ epoch: 10, mse: 0.2, accuracy: 0.8 });
+  const grown = new TrainingDivergedError(20, Infinity, 0.5, 10, history, 3.2e5);
+  assert.equal(grown.kind, "blow-up");
+  assert.match(grown.message, /grown large \(largest \|W\| 3\.20e\+5 at epoch 10\).*try a smaller learning rate \(e\.g\. 0\.05\)/);
+  const early = new TrainingDivergedError(0, NaN, 0.5, null, new TrainingHistory(), 1.9);
+  assert.equal(early.kind, "first epoch");
+  assert.match(early.message, /within the first epoch.*smaller learning rate.*or a delta rule or step computes NaN/);
 });
 
 test("liveFrames: a frame at epoch 0, then at most every everyMs, and after the last epoch, each with the records so far", () => {
@@ -216,12 +362,12 @@ test("lab() on a kernel: the check, then a live figure whose frames in between n
     const last = figures[figures.length - 1].traces!;
     assert.equal(last.find((t) => t.name === "test accuracy")!.x.length, run.history.records.length);
     assert.equal(last.find((t) => t.name === "reference test accuracy")!.x.length, run.history.records.length, "the reference, trained on a worker meanwhile, is drawn whole at the end");
-    assert.ok(logs.some((l) => /layers\[3\] dL\/dW\s+yes/.test(l)) && logs.some((l) => /trains on a second thread/.test(l)));
+    assert.ok(logs.some((l) => /layers\[3\] \(the output layer[\s\S]*dL\/dW\s+yes/.test(l)) && logs.some((l) => /trains on a second thread/.test(l)));
     logs.length = 0;
     sent.length = 0;
     const again = await lab({ hidden: forgotDerivative }, s);
     assert.equal(again.cached, true);
-    assert.ok(logs.some((l) => /nothing trained now/.test(l)));
+    assert.ok(logs.some((l) => /nothing trained now; this is the run with the same source and settings, and the same numbers, bit for bit/.test(l)));
     assert.equal(sent.filter((m) => m.traces).length, 1, "the cached run's final frame");
     assert.deepEqual(cachedRun({}, s)!.history.records.length, run.history.records.length, "the reference is cached too");
     logs.length = 0;
@@ -238,6 +384,39 @@ test("lab() on a kernel: the check, then a live figure whose frames in between n
     labCache().clear();
     assert.deepEqual(reference.history.toJSON(), trainCandidate({}, tanh).history.toJSON(), "the cached reference is the tanh network's run");
     assert.notDeepEqual(reference.history.toJSON(), trainCandidate({}, short(5)).history.toJSON(), "... which differs from the sigmoid network's");
+
+    // A rule that throws mid-training: lab() says where, and caches nothing for it.
+    labCache().clear();
+    let n = 0;
+    const boom: HiddenDeltaRule = (layer, next) => {
+      if (++n === 500) throw new Error("boom");
+      hiddenLayerDelta(layer, next);
+    };
+    await assert.rejects(lab({ hidden: boom }, short(3)), (e: unknown) => e instanceof TrainingStepError && e.epoch === 0 && /your hidden rule .* threw at epoch 0, training sample \d+: Error: boom/.test(e.message));
+    assert.deepEqual([...labCache().keys()].filter((k) => !k.startsWith("library")), [], "nothing cached for the rule that threw");
+
+    // A rule whose own arithmetic makes NaN: the advice points at the rule, since the library's rules train at these settings.
+    logs.length = 0;
+    const nanRule: HiddenDeltaRule = (layer, next) => {
+      hiddenLayerDelta(layer, next);
+      layer.delta[0] = 0 / 0;
+    };
+    const nanRun = await lab({ hidden: nanRule }, short(3));
+    assert.ok(nanRun.diverged);
+    assert.ok(logs.some((l) => /The library's rules train at these very settings .*so the learning rate is not the cause: look at your hidden rule/.test(l)), logs.join("\n"));
+
+    // A step that counts its calls trains the same under lab() and compareCandidates (both run the check first, and say so).
+    const counting = (): TrainingStep => {
+      let calls = 0;
+      return (layers, x, y, lr) => backpropagationStep(layers, x, y, ++calls > 1000 ? 2 * lr : lr);
+    };
+    labCache().clear();
+    logs.length = 0;
+    const viaLab = await lab(counting(), short(2));
+    labCache().clear();
+    const [viaCompare] = await compareCandidates([{ name: "counting", candidate: counting() }], short(2));
+    assert.deepEqual(viaCompare.history.toJSON(), viaLab.history.toJSON());
+    assert.ok(logs.some((l) => /called your step 5 time\(s\) before any training/.test(l)) && logs.some((l) => /\(The check before training called your step 5 time\(s\)\.\)/.test(l)), logs.join("\n"));
   } finally {
     console.log = log;
     delete g.Deno;

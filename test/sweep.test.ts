@@ -69,7 +69,7 @@ test("a run that throws stops the sweep and names the run; no worker takes anoth
   const started: number[] = [];
   await assert.rejects(
     sweep(runs, { workers: 1, onProgress: (p) => started.push(p.index) }),
-    /sweep: run 1 \(unfinished\) failed: my rule is unfinished/,
+    /sweep: run 1 \(unfinished\) failed: train: your hidden rule .* threw at epoch 0, training sample 0: Error: my rule is unfinished/,
   );
   assert.ok(!started.includes(2), "run 2 never started");
 });

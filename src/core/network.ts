@@ -1,4 +1,4 @@
-import { DeltaRules, articleDeltaRules } from "./delta-rules";
+import { DeltaRules, articleDeltaRules, hiddenLayerDelta, outputLayerDelta } from "./delta-rules";
 import { EpochRecord, TrainingHistory, formatRecord } from "./history";
 import { Layer } from "./layer";
 import { addOuter } from "./linalg";
@@ -76,13 +76,27 @@ function assertTarget(target: Float64Array, where: string): void {
   }
 }
 
+/** "layers[1] (hidden layer 2 of 3, 25x50)", "layers[3] (the output layer, 25x2)": how messages and the check name a layer. */
+export function layerLabel(index: number, layers: readonly Layer[]): string {
+  const layer = layers[index];
+  const where = index === layers.length - 1 ? "the output layer" : `hidden layer ${index + 1} of ${layers.length - 1}${index === 0 ? ", input side" : ""}`;
+  return `layers[${index}] (${where}${layer ? `, ${layer.nInput}x${layer.nNeurons}` : ""})`;
+}
+
+/** Weights larger than this at the last finite checkpoint mean the weights grew until they overflowed. */
+const LARGE_WEIGHT = 1e3;
+
 /**
- * Thrown by `train` when a recorded loss is NaN or infinite: the weights
- * overflowed, usually because the learning rate is too large. The network is
+ * Thrown by `train` when a recorded loss is NaN or infinite. The network is
  * put back to the last checkpoint whose loss was finite, and the error
- * carries the history up to that checkpoint.
+ * carries the history up to that checkpoint. Its message tells two causes
+ * apart by the weights at that checkpoint: weights that had grown large
+ * overflowed (a learning rate too large), while a NaN that follows moderate
+ * weights appeared at once, which points at the arithmetic of a rule or step.
  */
 export class TrainingDivergedError extends Error {
+  /** "blow-up": the weights grew until they overflowed; "sudden": NaN or Infinity after moderate weights; "first epoch": before any checkpoint, either. */
+  readonly kind: "blow-up" | "sudden" | "first epoch";
   constructor(
     /** The epoch whose recorded loss was not finite. */
     readonly epoch: number,
@@ -92,17 +106,63 @@ export class TrainingDivergedError extends Error {
     readonly restoredEpoch: number | null,
     /** Every finite checkpoint recorded before the divergence. */
     readonly history: TrainingHistory,
+    /** The largest |W| of the weights the network was put back to. */
+    readonly largestWeight = NaN,
   ) {
     const last = history.last;
+    const kind = restoredEpoch === null ? "first epoch" : largestWeight >= LARGE_WEIGHT ? "blow-up" : "sudden";
+    const size = Number.isFinite(largestWeight) ? largestWeight.toPrecision(3) : String(largestWeight);
+    const why = {
+      "blow-up": `The weights had grown large (largest |W| ${size} at epoch ${restoredEpoch}) until they overflowed: try a smaller learning rate (e.g. ${learningRate / 10}) or fewer epochs. `,
+      sudden: `The weights at the last finite checkpoint (epoch ${restoredEpoch}) were moderate (largest |W| ${size}), so this is not a slow blow-up: ` +
+        "a NaN or Infinity appeared at once, which usually comes from the arithmetic of a delta rule or step (0/0, Math.sqrt or Math.log of a negative number, " +
+        "reading past the end of an array). Check the rules first; a smaller learning rate rarely fixes this. ",
+      "first epoch": "It happened within the first epoch, before any checkpoint: either the learning rate is far too large for this network " +
+        `(try a smaller learning rate, e.g. ${learningRate / 10}), or a delta rule or step computes NaN or Infinity itself; if the library's rules train at this learning rate, look at the rule. `,
+    }[kind];
     super(
-      `train: the loss became ${loss} at epoch ${epoch} with learningRate ${learningRate}: the weights overflowed (diverged). ` +
-        `Try a smaller learning rate (e.g. ${learningRate / 10}) or fewer epochs. ` +
+      `train: the loss became ${loss} at epoch ${epoch} with learningRate ${learningRate}. ${why}` +
         (restoredEpoch === null
           ? "The network was put back to the weights it had before train; "
           : `The network was put back to its weights at epoch ${restoredEpoch} (${last ? formatRecord(last) : ""}); `) +
         `error.history holds the ${history.records.length} finite checkpoint(s).`,
     );
     this.name = "TrainingDivergedError";
+    this.kind = kind;
+  }
+}
+
+/** Which part of a training step was running: the forward pass, a delta rule (at `layer`), or a whole step of one's own. */
+type StepPart = "forward pass" | "output rule" | "hidden rule" | "step";
+
+/**
+ * Thrown by `train` and `backpropagation` when a delta rule, a whole step or
+ * an activation throws: it says which function it was, at which epoch,
+ * training sample and layer, and keeps the original error as `cause`, its
+ * message, and its stack (so the line of the cell that threw still shows).
+ * `train` puts the network back to its last checkpoint first.
+ */
+export class TrainingStepError extends Error {
+  constructor(
+    readonly part: StepPart,
+    /** The epoch, or null outside `train` (a single `backpropagation`). */
+    readonly epoch: number | null,
+    /** The training sample's row, or null outside `train`. */
+    readonly sample: number | null,
+    /** The layer whose rule threw, or null for a whole step or the forward pass. */
+    readonly layer: number | null,
+    where: string,
+    /** What threw, e.g. "your hidden rule (network.deltaRules.hidden) in layers[1] (...)". */
+    readonly what: string,
+    override readonly cause: unknown,
+  ) {
+    const original = cause instanceof Error ? `${cause.name}: ${cause.message}` : `thrown value ${String(cause)}`;
+    const at = epoch !== null ? ` at epoch ${epoch}, training sample ${sample}` : sample !== null ? ` on training sample ${sample}` : "";
+    super(`${where}: ${what} threw${at}: ${original}`);
+    this.name = "TrainingStepError";
+    // The learner's frames (the cell's line) are the useful part of the stack: keep them under this message.
+    const frames = cause instanceof Error && typeof cause.stack === "string" ? cause.stack.split("\n").filter((line) => /^\s+at /.test(line)) : [];
+    if (frames.length > 0) this.stack = `${this.name}: ${this.message}\n${frames.join("\n")}`;
   }
 }
 
@@ -125,6 +185,9 @@ export class NeuralNetwork {
   step: TrainingStep | null = null;
   /** A scratch row for the loss's probabilities, sized when the output layer is added. */
   private probabilities = new Float64Array(0);
+  /** What the step is running (kept for the message when a learner's function throws): the part, and the layer of a rule. */
+  private part: StepPart = "forward pass";
+  private partLayer = -1;
 
   constructor(options: NetworkOptions = {}) {
     const checked = optionsObject<NetworkOptions>(options, ["loss", "updateBias"], "NeuralNetwork");
@@ -230,8 +293,33 @@ export class NeuralNetwork {
     assertLearningRate(learningRate, "backpropagation");
     assertDeltaRules(this.deltaRules, "backpropagation");
     assertStep(this.step, "backpropagation");
-    if (this.step) this.step(this._layers, input, target, learningRate);
-    else this.libraryStep(input, 0, target, learningRate);
+    try {
+      this.runStep(this.step, input, 0, target, learningRate);
+    } catch (e) {
+      throw this.stepError(e, "backpropagation", null, null);
+    }
+  }
+
+  /** One SGD step on one sample: the network's own step if given, else the library's. */
+  private runStep(ownStep: TrainingStep | null, input: Float64Array, inputOffset: number, target: Float64Array, lr: number): void {
+    if (ownStep) {
+      this.part = "step";
+      ownStep(this._layers, input, target, lr); // the caller gives a learner's step the sample as an array of its own
+    } else this.libraryStep(input, inputOffset, target, lr);
+  }
+
+  /** The error for a learner's function (or anything in the step) that threw; see TrainingStepError. */
+  private stepError(e: unknown, where: string, epoch: number | null, sample: number | null): unknown {
+    if (e instanceof TrainingStepError) return e;
+    const part = this.part;
+    const layer = part === "output rule" || part === "hidden rule" ? this.partLayer : null;
+    const rule = part === "output rule" ? this.deltaRules.output : part === "hidden rule" ? this.deltaRules.hidden : null;
+    const library = part === "output rule" ? outputLayerDelta : hiddenLayerDelta;
+    const what =
+      part === "step" ? "your step (network.step)" :
+        part === "forward pass" ? "the forward pass (an activation function)" :
+          `${rule === library ? `the library's ${part} (${library === outputLayerDelta ? "outputLayerDelta" : "hiddenLayerDelta"})` : `your ${part} (network.deltaRules.${part === "output rule" ? "output" : "hidden"})`} in ${layerLabel(layer!, this._layers)}`;
+    return new TrainingStepError(part, epoch, sample, layer, where, what, e);
   }
 
   /**
@@ -243,9 +331,16 @@ export class NeuralNetwork {
   computeDeltas(input: Float64Array, inputOffset: number, target: Float64Array): void {
     const layers = this._layers;
     const last = layers.length - 1;
+    this.part = "forward pass";
     this.forwardSample(input, inputOffset); // 1. o = f(o_prev W + b), layer by layer
+    this.part = "output rule";
+    this.partLayer = last;
     this.deltaRules.output(layers[last], target, this.loss); // 2. delta_K = (y - o_K) * f'(o_K)
-    for (let l = last - 1; l >= 0; l--) this.deltaRules.hidden(layers[l], layers[l + 1]); // 3. delta_j = (sum_k W_jk delta_k) * f'(o_j)
+    this.part = "hidden rule";
+    for (let l = last - 1; l >= 0; l--) {
+      this.partLayer = l;
+      this.deltaRules.hidden(layers[l], layers[l + 1]); // 3. delta_j = (sum_k W_jk delta_k) * f'(o_j)
+    }
   }
 
   /**
@@ -320,10 +415,16 @@ export class NeuralNetwork {
     const checkpoint = this.saveWeights();
     let checkpointEpoch: number | null = null;
     for (let epoch = 0; epoch <= maxEpochs; epoch++) {
-      for (let s = 0; s < trainX.rows; s++) {
-        for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
-        if (ownStep) ownStep(this._layers, rows[s], target, learningRate);
-        else this.libraryStep(trainX.data, s * nFeatures, target, learningRate);
+      let s = 0;
+      try {
+        for (; s < trainX.rows; s++) {
+          for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
+          if (ownStep) this.runStep(ownStep, rows[s], 0, target, learningRate);
+          else this.runStep(null, trainX.data, s * nFeatures, target, learningRate);
+        }
+      } catch (e) {
+        this.restoreWeights(checkpoint); // nothing half-changed: the weights of the last checkpoint
+        throw this.stepError(e, "train", epoch, s);
       }
       if (epoch % recordEvery === 0 || epoch === maxEpochs) {
         const scores = this.probabilitiesOf(trainX);
@@ -331,7 +432,8 @@ export class NeuralNetwork {
         const blownUp = scores.data.find((v) => !(Math.abs(v) < 1e150));
         if (blownUp !== undefined) {
           this.restoreWeights(checkpoint);
-          throw new TrainingDivergedError(epoch, Number.isNaN(blownUp) ? NaN : Infinity, learningRate, checkpointEpoch, history);
+          const largest = this._layers.reduce((m, l) => l.weights.data.reduce((a, w) => Math.max(a, Math.abs(w)), m), 0);
+          throw new TrainingDivergedError(epoch, Number.isNaN(blownUp) ? NaN : Infinity, learningRate, checkpointEpoch, history, largest);
         }
         const mse = meanSquaredError(scores, targets);
         const record = { epoch, mse, accuracy: accuracy(this.forwardBatch(testX), yTest) };

@@ -4,11 +4,7 @@
  * knows about Jupyter, files or threads, so the browser edition can use it
  * as it is; the notebook side is src/notebook/lab-cell.ts.
  *
- * Runs are cached in module state (on globalThis, so every copy of this module
- * in a kernel shares them): a reference run by its settings, a candidate's run
- * by the source text of its functions and its settings. Re-running a cell
- * then trains only what changed. A closure's captured variables are not part
- * of its source: two closures with the same text count as the same candidate.
+ * Which runs may be shown again instead of retrained is src/lab/lab-cache.ts.
  */
 import { type DeltaRules, type HiddenDeltaRule, type OutputDeltaRule, hiddenLayerDelta, outputLayerDelta } from "../core/delta-rules";
 import type { ActivationName } from "../core/activation";
@@ -94,14 +90,6 @@ export function describeCandidate(candidate: Candidate): string {
   return own.length === 0 ? "the library's rules" : own.length === 2 ? "your output and hidden rules" : `your ${own[0]} rule`;
 }
 
-/** What identifies a run for the cache: the functions' source text and the settings. */
-export function runKey(candidate: Candidate, settings: LabSettings): string {
-  const s = `lr ${settings.learningRate}, epochs ${settings.epochs}, seed ${settings.seed}, bias ${settings.updateBias}${settings.hidden ? `, hidden ${settings.hidden}` : ""}`;
-  if (typeof candidate === "function") return `step ${String(candidate)} | ${s}`;
-  const source = (f: unknown, library: unknown) => (f === undefined || f === library ? "library" : String(f));
-  return `output ${source(candidate.output, outputLayerDelta)} | hidden ${source(candidate.hidden, hiddenLayerDelta)} | ${s}`;
-}
-
 /** One training run of the lab. */
 export interface LabRun {
   label: string;
@@ -114,14 +102,8 @@ export interface LabRun {
   diverged?: string;
   /** True when this run came from the cache instead of being trained now. */
   cached: boolean;
-}
-
-const CACHE_KEY = Symbol.for("backprop-moons.labRuns");
-
-/** The runs trained in this session (kernel or page), by `runKey`. */
-export function labCache(): Map<string, LabRun> {
-  const g = globalThis as unknown as Record<symbol, Map<string, LabRun> | undefined>;
-  return (g[CACHE_KEY] ??= new Map());
+  /** For a cached run: why it is believed to be what training now would give. */
+  reused?: string;
 }
 
 /**
@@ -129,7 +111,8 @@ export function labCache(): Map<string, LabRun> {
  * thread; `options.watch` may return `train`'s hooks for the network it is
  * given (e.g. to draw it as it trains). A divergence is returned
  * (`diverged`, with the history up to it), not thrown, so a broken rule can
- * be shown beside working ones. The run is cached (see `cachedRun`).
+ * be shown beside working ones. Any other error (a rule that throws) is
+ * thrown, saying where (TrainingStepError).
  */
 export function trainCandidate(candidate: Candidate, settings: LabSettings, options: { label?: string; watch?: (network: NeuralNetwork) => TrainOptions } = {}): LabRun {
   settings = labSettings(settings, "trainCandidate"); // checked here too: Deno runs cells without type checks
@@ -145,13 +128,5 @@ export function trainCandidate(candidate: Candidate, settings: LabSettings, opti
     history = e.history;
     diverged = e.message;
   }
-  const run: LabRun = { label: options.label ?? describeCandidate(candidate), settings, history, network: nn, seconds: (Date.now() - start) / 1000, cached: false, ...(diverged === undefined ? {} : { diverged }) };
-  labCache().set(runKey(candidate, settings), run);
-  return run;
-}
-
-/** The cached run of this candidate with these settings, if there is one (marked `cached`). */
-export function cachedRun(candidate: Candidate, settings: LabSettings): LabRun | undefined {
-  const run = labCache().get(runKey(candidate, settings));
-  return run && { ...run, cached: true };
+  return { label: options.label ?? describeCandidate(candidate), settings, history, network: nn, seconds: (Date.now() - start) / 1000, cached: false, ...(diverged === undefined ? {} : { diverged }) };
 }
