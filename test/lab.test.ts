@@ -8,10 +8,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import ts from "typescript";
 import { HiddenDeltaRule, NeuralNetwork, TrainingDivergedError, TrainingHistory, TrainingStep, TrainingStepError, articleData, articleNetwork, gradientCheck, hiddenLayerDelta, oneHot, outputLayerDelta } from "../src/index";
-import { LESSON_SETTINGS, labNetwork, labSettings, trainCandidate } from "../src/lab/lab";
+import { LESSON_SETTINGS, type LabSettings, hiddenLayersText, labData, labNetwork, labSettings, trainCandidate } from "../src/lab/lab";
 import { cachedRun, labCache, rememberRun, runKey } from "../src/lab/lab-cache";
 import { agreement, checkCandidate } from "../src/lab/lab-check";
-import { codeOf } from "../src/lab/runs";
+import { codeOf, describeRun, runFromSaved, savedRunOf } from "../src/lab/runs";
 import { liveFrames, trainingFigure } from "../src/figures/live-figure";
 import { SharedRecords, sweep } from "../src/node/sweep-pool";
 import { runExperiment } from "../src/lab/sweep";
@@ -87,7 +87,7 @@ test("a step that is not a function of (layers, x, y, lr) is refused by name bef
   assertRejects(() => checkCandidate((() => undefined) as unknown as TrainingStep), "checkCandidate", /network\.step must take the 4 arguments/);
   assertRejects(() => checkCandidate({ hidden: "x" } as unknown as { hidden: HiddenDeltaRule }), "checkCandidate", /candidate\.hidden must be a HiddenDeltaRule/);
   assertRejects(() => checkCandidate({ hiden: hiddenLayerDelta } as unknown as { hidden: HiddenDeltaRule }), "checkCandidate", /unknown key "hiden"/);
-  assertRejects(() => labSettings({ epochs: -1 }, "lab"), "lab", /settings\.epochs must be an integer >= 0/);
+  assertRejects(() => labSettings({ epochs: -1 }, "lab"), "lab", /settings\.epochs must be an integer from 0 to 100000, got -1/);
 });
 
 /** 03's step with the update's sign flipped: it climbs the loss. */
@@ -421,4 +421,48 @@ test("lab() on a kernel: the check, then a live figure whose frames in between n
     console.log = log;
     delete g.Deno;
   }
+});
+
+test("Playground's settings: hidden widths, an activation per layer, the data's noise and size; the reference (runExperiment, as the sweep trains it) follows them", () => {
+  const s = labSettings({ layers: [8, 8], hidden: ["tanh", "relu"], noise: 0.3, points: 400, epochs: 4, learningRate: 0.1 });
+  const run = trainCandidate({}, s);
+  assert.deepEqual(run.network.layers.map((l) => [l.nInput, l.nNeurons, l.activation.name]), [[2, 8, "tanh"], [8, 8, "relu"], [8, 2, "sigmoid"]]);
+  const reference = runExperiment({ layers: [8, 8], hidden: ["tanh", "relu"], noise: 0.3, points: 400, epochs: 4, learningRate: 0.1 });
+  assert.deepEqual(reference.records, run.history.records, "the grey run trains the same network on the same data");
+  assert.equal(labData(s).split.XTest.rows, 120, "400 points, 30 % for the test");
+  assert.notDeepEqual(trainCandidate({}, labSettings({ epochs: 4, learningRate: 0.1 })).history.records, run.history.records);
+  assert.equal(hiddenLayersText(s), ", 2-8-8-2 network, hidden tanh/relu, noise 0.3, 400 points");
+  assert.equal(hiddenLayersText(labSettings()), "");
+  assert.equal(hiddenLayersText(labSettings({ hidden: "tanh" })), ", tanh hidden layers");
+  const check = checkCandidate({ hidden: forgotDerivative }, s);
+  assert.equal(check.layers.length, 3);
+  assert.match(check.report(), /layers\[1\] \(hidden layer 2 of 2, 8x8\)/);
+  assert.notEqual(runKey({}, s), runKey({}, { ...s, noise: 0.25 }), "the cache tells data settings apart");
+});
+
+test("every setting out of bounds is refused, naming the setting and its range", () => {
+  const bad: [Partial<LabSettings>, RegExp][] = [
+    [{ learningRate: 0 }, /settings\.learningRate must be a number from 0\.000001 to 100, got 0/],
+    [{ learningRate: 1000 }, /settings\.learningRate must be a number from 0\.000001 to 100, got 1000/],
+    [{ epochs: 1.5 }, /settings\.epochs must be an integer from 0 to 100000/],
+    [{ seed: -1 }, /settings\.seed must be an integer from 0 to 4294967295/],
+    [{ layers: [] }, /settings\.layers must be the hidden layers' widths, 1 to 6 of them/],
+    [{ layers: [25, 0] }, /settings\.layers\[1\] must be an integer from 1 to 200, got 0/],
+    [{ layers: [8, 8], hidden: ["tanh"] }, /settings\.hidden must name one activation per hidden layer \(2\), got 1/],
+    [{ hidden: "swish" as "tanh" }, /settings\.hidden must be "sigmoid", "tanh" or "relu"/],
+    [{ noise: 2 }, /settings\.noise must be a number from 0 to 1, got 2/],
+    [{ points: 10 }, /settings\.points must be an integer from 20 to 10000, got 10/],
+    [{ points: 100.5 }, /settings\.points must be an integer from 20 to 10000/],
+    [{ width: 3 } as unknown as Partial<LabSettings>, /unknown key "width"/],
+  ];
+  for (const [settings, message] of bad) assertRejects(() => labSettings(settings, "lab"), "lab", message);
+});
+
+test("a run saved with other data is checked on its own test data when loaded", () => {
+  const s = labSettings({ noise: 0.3, points: 300, epochs: 2, learningRate: 0.1 });
+  const run = trainCandidate({}, s);
+  const saved = JSON.parse(JSON.stringify(savedRunOf(run.network, s, run)));
+  const loaded = runFromSaved(saved, "a test run", split);
+  assert.equal(loaded.history.last!.accuracy, run.history.last!.accuracy);
+  assert.match(describeRun(loaded), /noise 0\.3, 300 points \(not the lesson's\)/);
 });

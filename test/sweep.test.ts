@@ -104,7 +104,7 @@ test("bad runs are rejected up front, naming the run and the setting", async () 
   await assert.rejects(sweep([{ learningRate: -1 }]), /sweep: runs\[0\]\.learningRate must be a finite number/);
   await assert.rejects(sweep([{ epochs: 1.5 }]), /sweep: runs\[0\]\.epochs must be an integer >= 0/);
   await assert.rejects(sweep([{ seed: -3 }]), /sweep: runs\[0\]: articleNetwork: seed must be an integer/);
-  await assert.rejects(sweep([{ hidden: "swish" as "relu" }]), /sweep: runs\[0\]: articleNetwork \(hidden\): activation must be one of/);
+  await assert.rejects(sweep([{ hidden: "swish" as "relu" }]), /sweep: runs\[0\]: articleNetwork \(hidden layer 1\): activation must be one of/);
   await assert.rejects(sweep([{ hiddenRule: "not a function(" }]), /sweep: runs\[0\]: hiddenRule does not compile/);
   await assert.rejects(sweep([{ seed: 1 }], { workers: -1 }), /sweep: options.workers must be a non-negative integer/);
   await assert.rejects(sweep([{ seed: 1 }, { seed: 2 }], { shared: new SharedRecords(1, 10) }), /sweep: options\.shared must be a SharedRecords made for 2 run\(s\).*got one for 1 run\(s\)/);

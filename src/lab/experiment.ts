@@ -15,9 +15,9 @@ import { DEFAULT_SEED, RandomSource, SeededRandom } from "../core/random";
 /** The article's layer sizes: 2 inputs, hidden layers of 25, 50 and 25 neurons, 2 outputs. */
 export const ARTICLE_SIZES: readonly number[] = [2, 25, 50, 25, 2];
 
-/** The article's data: make_moons(2000, noise 0.2, random_state 100), split 1400 / 600 (random_state 42). */
-export function articleData(): Dataset & { split: Split } {
-  const data = makeMoons();
+/** The article's data: make_moons(2000, noise 0.2, random_state 100), split 1400 / 600 (random_state 42); `noise` and `points` change those two. */
+export function articleData(options: { noise?: number; points?: number } = {}): Dataset & { split: Split } {
+  const data = makeMoons(options.points ?? 2000, options.noise ?? 0.2);
   return { ...data, split: trainTestSplit(data.X, data.y) };
 }
 
@@ -26,8 +26,10 @@ export interface ArticleNetworkOptions {
   seed?: number;
   /** Instead of `seed`: NumPy's generator, so the weights are exactly those the Python lesson draws after np.random.seed(numpySeed). */
   numpySeed?: number;
-  /** Activation of the three hidden layers; default "sigmoid". */
-  hidden?: ActivationName;
+  /** Activation of the hidden layers, one for all or one per hidden layer; default "sigmoid". */
+  hidden?: ActivationName | readonly ActivationName[];
+  /** The hidden layers' widths; default the article's [25, 50, 25]. */
+  layers?: readonly number[];
   /** Activation of the output layer; default "sigmoid", or "none" with the softmax-cross-entropy loss. */
   output?: ActivationName;
   loss?: LossName;
@@ -40,7 +42,7 @@ function assertSeed(value: unknown, name: string, max: number): void {
   }
 }
 
-/** The article's 2-25-50-25-2 network, its weights drawn from its own generator (the global one is left alone). */
+/** The article's 2-25-50-25-2 network (or other hidden `layers`), its weights drawn from its own generator (the global one is left alone). */
 export function articleNetwork(options: ArticleNetworkOptions = {}): NeuralNetwork {
   if (options === null || typeof options !== "object") throw new Error("articleNetwork: options must be an object");
   assertSeed(options.seed, "seed", Number.MAX_SAFE_INTEGER);
@@ -50,13 +52,18 @@ export function articleNetwork(options: ArticleNetworkOptions = {}): NeuralNetwo
     throw new Error(`articleNetwork: updateBias must be true or false, got ${String(options.updateBias)}`);
   }
   const loss = resolveLoss(options.loss, "articleNetwork");
-  const hidden = resolveActivation(options.hidden ?? "sigmoid", "articleNetwork (hidden)");
+  const widths = options.layers ?? ARTICLE_SIZES.slice(1, -1);
+  if (!Array.isArray(widths) || widths.length === 0) throw new Error(`articleNetwork: layers must be a non-empty array of hidden widths like [25, 50, 25], got ${String(widths)}`);
+  const sizes = [ARTICLE_SIZES[0], ...widths, ARTICLE_SIZES[ARTICLE_SIZES.length - 1]];
+  const names = typeof options.hidden === "string" || options.hidden === undefined ? widths.map(() => options.hidden ?? "sigmoid") : options.hidden;
+  if (!Array.isArray(names) || names.length !== widths.length) throw new Error(`articleNetwork: hidden must be one activation, or one per hidden layer (${widths.length}), got ${String(options.hidden)}`);
+  const hidden = names.map((name, l) => resolveActivation(name as ActivationName, `articleNetwork (hidden layer ${l + 1})`));
   const output = resolveActivation(options.output ?? (loss.name === "softmax-cross-entropy" ? "none" : "sigmoid"), "articleNetwork (output)");
   const random: RandomSource = options.numpySeed !== undefined ? new RandomState(options.numpySeed) : new SeededRandom(options.seed ?? DEFAULT_SEED);
   const nn = new NeuralNetwork({ loss, updateBias: options.updateBias ?? false });
-  const last = ARTICLE_SIZES.length - 2;
+  const last = sizes.length - 2;
   for (let l = 0; l <= last; l++) {
-    nn.addLayer(new Layer(ARTICLE_SIZES[l], ARTICLE_SIZES[l + 1], l === last ? output : hidden, undefined, undefined, random));
+    nn.addLayer(new Layer(sizes[l], sizes[l + 1], l === last ? output : hidden[l], undefined, undefined, random));
   }
   return nn;
 }

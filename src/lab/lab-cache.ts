@@ -20,7 +20,7 @@
 import { hiddenLayerDelta, outputLayerDelta } from "../core/delta-rules";
 import { TrainingHistory } from "../core/history";
 import { NeuralNetwork } from "../core/network";
-import { type Candidate, type LabRun, type LabSettings, isLibrary, labSettings } from "./lab";
+import { type Candidate, LESSON_SHAPE, type LabRun, type LabSettings, hiddenActivations, isLibrary, labSettings } from "./lab";
 import { type CandidateCheck, checkCandidate } from "./lab-check";
 
 /** What the cache holds for one run. */
@@ -38,8 +38,12 @@ export function labCache(): Map<string, Entry> {
   return (g[CACHE_KEY] ??= new Map());
 }
 
+/** The settings as text, absent ones filled in with the lesson's, so equal settings give equal text. */
 function settingsKey(s: LabSettings): string {
-  return `lr ${s.learningRate}, epochs ${s.epochs}, seed ${s.seed}, bias ${s.updateBias}${s.hidden ? `, hidden ${s.hidden}` : ""}`;
+  return JSON.stringify({
+    learningRate: s.learningRate, epochs: s.epochs, seed: s.seed, updateBias: s.updateBias,
+    hidden: hiddenActivations(s), layers: s.layers ?? LESSON_SHAPE.layers, noise: s.noise ?? LESSON_SHAPE.noise, points: s.points ?? LESSON_SHAPE.points,
+  });
 }
 
 /**

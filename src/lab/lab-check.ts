@@ -13,9 +13,8 @@
  * keys on (src/lab/lab-cache.ts): a closure whose captured constant changed
  * computes other numbers, so it is not mistaken for the run trained before.
  */
-import { articleData } from "./experiment";
 import { type GradientCheckResult, gradientCheck, gradientVerdict } from "./gradient-check";
-import { type Candidate, type LabSettings, describeCandidate, labNetwork, labSettings } from "./lab";
+import { type Candidate, type LabSettings, describeCandidate, labData, labNetwork, labSettings } from "./lab";
 import type { HiddenDeltaRule, OutputDeltaRule } from "../core/delta-rules";
 import { oneHot } from "../core/metrics";
 import { type NeuralNetwork, type TrainingStep, TrainingStepError, layerLabel } from "../core/network";
@@ -201,7 +200,7 @@ export function checkCandidate(candidate: Candidate, settings: Partial<LabSettin
   labNetwork(candidate, s, "checkCandidate"); // refuses a bad candidate, naming it, before anything is wrapped
   const count = counted(candidate, library.deltaRules);
   const mine = labNetwork(count.candidate, s, "checkCandidate");
-  const { split } = articleData();
+  const { split } = labData(s);
   const samples = options.samples ?? [0, 1, 2];
   if (!Array.isArray(samples) || samples.length === 0 || samples.some((i) => !Number.isInteger(i) || i < 0 || i >= split.XTrain.rows)) {
     throw new Error(`checkCandidate: options.samples must be a non-empty array of training-sample indices in [0, ${split.XTrain.rows - 1}], got ${describe(samples)}`);

@@ -13,6 +13,10 @@ import { TrainingHistory } from "../core/history";
 import { NeuralNetwork, type TrainOptions, type TrainingStep, TrainingDivergedError, assertStep } from "../core/network";
 import { describe } from "../core/validate";
 
+/** The activations a hidden layer of the lab may have. */
+export type HiddenActivation = Extract<ActivationName, "sigmoid" | "tanh" | "relu">;
+const HIDDEN_ACTIVATIONS: readonly string[] = ["sigmoid", "tanh", "relu"];
+
 export interface LabSettings {
   learningRate: number;
   /** Epochs 0..epochs are trained, as the article's `range(max_epochs + 1)`. */
@@ -20,34 +24,103 @@ export interface LabSettings {
   /** The seed of the initial weights (the project's default generator). */
   seed: number;
   updateBias: boolean;
-  /** Activation of the three hidden layers; absent: the lesson's sigmoid. */
-  hidden?: Extract<ActivationName, "sigmoid" | "tanh" | "relu">;
+  /** Activation of the hidden layers: one for all, or one per hidden layer; absent: the lesson's sigmoid. */
+  hidden?: HiddenActivation | readonly HiddenActivation[];
+  /** The hidden layers' widths; absent: the lesson's [25, 50, 25] (a 2-25-50-25-2 network). */
+  layers?: readonly number[];
+  /** make_moons' noise; absent: the lesson's 0.2. */
+  noise?: number;
+  /** make_moons' number of points (70 % train, 30 % test); absent: the lesson's 2000. */
+  points?: number;
 }
 
 /** The lesson's settings, with this project's default seed (the lesson sets none). */
 export const LESSON_SETTINGS: Readonly<LabSettings> = Object.freeze({ learningRate: 0.01, epochs: 1000, seed: 1, updateBias: false });
 
-/** What the lab trains: your delta rules (one left out is the library's), or your whole step. */
+/** The lesson's hidden widths, data noise and number of points: what absent settings mean. */
+export const LESSON_SHAPE = Object.freeze({ layers: Object.freeze([25, 50, 25]) as readonly number[], noise: 0.2, points: 2000 });
+
+/** The range of every number the lab accepts (a page's controls show the same bounds). */
+export const LAB_BOUNDS = Object.freeze({
+  learningRate: [1e-6, 100],
+  epochs: [0, 100000],
+  seed: [0, 2 ** 32 - 1],
+  hiddenLayers: [1, 6],
+  width: [1, 200],
+  noise: [0, 1],
+  points: [20, 10000],
+} as const);
+
+/** What to know about a candidate: your delta rules (one left out is the library's), or your whole step. */
 export type Candidate = Partial<DeltaRules> | TrainingStep;
 
-/** ", tanh hidden layers" (or ReLU) when the settings replace the lesson's sigmoid hidden layers, else "": for the lines that describe a run. */
-export function hiddenLayersText(settings: Pick<LabSettings, "hidden">): string {
-  return settings.hidden === undefined || settings.hidden === "sigmoid" ? "" : `, ${settings.hidden} hidden layers`;
+const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((v, k) => v === b[k]);
+
+/** Each hidden layer's activation under these settings. */
+export function hiddenActivations(settings: Pick<LabSettings, "hidden" | "layers">): HiddenActivation[] {
+  const n = (settings.layers ?? LESSON_SHAPE.layers).length;
+  const h = settings.hidden ?? "sigmoid";
+  return typeof h === "string" ? Array<HiddenActivation>(n).fill(h) : [...h];
 }
 
-/** Settings with the lesson's defaults filled in, each checked. */
+/**
+ * What the settings change in the lesson's network and data, as the lines
+ * that describe a run say it (", 2-8-8-2 network, tanh hidden layers, noise
+ * 0.3, 500 points"), or "" for the lesson's.
+ */
+export function hiddenLayersText(settings: Pick<LabSettings, "hidden" | "layers" | "noise" | "points">): string {
+  const layers = settings.layers ?? LESSON_SHAPE.layers;
+  const acts = hiddenActivations(settings);
+  const parts: string[] = [];
+  if (!sameList(layers, LESSON_SHAPE.layers)) parts.push(`${[2, ...layers, 2].join("-")} network`);
+  if (acts.some((a) => a !== "sigmoid")) parts.push(acts.every((a) => a === acts[0]) ? `${acts[0]} hidden layers` : `hidden ${acts.join("/")}`);
+  if (settings.noise !== undefined && settings.noise !== LESSON_SHAPE.noise) parts.push(`noise ${settings.noise}`);
+  if (settings.points !== undefined && settings.points !== LESSON_SHAPE.points) parts.push(`${settings.points} points`);
+  return parts.map((p) => `, ${p}`).join("");
+}
+
+const SETTING_KEYS = ["learningRate", "epochs", "seed", "updateBias", "hidden", "layers", "noise", "points"];
+
+/** Settings with the lesson's defaults filled in, each checked against LAB_BOUNDS; the error names the setting and what it expects. */
 export function labSettings(settings: Partial<LabSettings> = {}, where = "labSettings"): LabSettings {
   if (settings === null || typeof settings !== "object") throw new Error(`${where}: settings must be an object like { epochs: 300, learningRate: 0.1 }, got ${describe(settings)}`);
   for (const key of Object.keys(settings)) {
-    if (!(key in LESSON_SETTINGS) && key !== "hidden") throw new Error(`${where}: settings has an unknown key "${key}"; expected some of ${[...Object.keys(LESSON_SETTINGS), "hidden"].join(", ")}`);
+    if (!SETTING_KEYS.includes(key)) throw new Error(`${where}: settings has an unknown key "${key}"; expected some of ${SETTING_KEYS.join(", ")}`);
   }
   const s = { ...LESSON_SETTINGS, ...settings };
-  if (typeof s.learningRate !== "number" || !(s.learningRate > 0) || !Number.isFinite(s.learningRate)) throw new Error(`${where}: settings.learningRate must be a finite number > 0, got ${describe(s.learningRate)}`);
-  if (!Number.isInteger(s.epochs) || s.epochs < 0) throw new Error(`${where}: settings.epochs must be an integer >= 0, got ${describe(s.epochs)}`);
-  if (!Number.isInteger(s.seed) || s.seed < 0) throw new Error(`${where}: settings.seed must be an integer >= 0, got ${describe(s.seed)}`);
+  const B = LAB_BOUNDS;
+  const number = (v: unknown, [lo, hi]: readonly [number, number], integer: boolean): boolean =>
+    typeof v === "number" && Number.isFinite(v) && v >= lo && v <= hi && (!integer || Number.isInteger(v));
+  const range = (name: string, [lo, hi]: readonly [number, number], integer: boolean, got: unknown) =>
+    new Error(`${where}: settings.${name} must be ${integer ? "an integer" : "a number"} from ${lo} to ${hi}, got ${describe(got)}`);
+  if (!number(s.learningRate, B.learningRate, false)) throw range("learningRate", B.learningRate, false, s.learningRate);
+  if (!number(s.epochs, B.epochs, true)) throw range("epochs", B.epochs, true, s.epochs);
+  if (!number(s.seed, B.seed, true)) throw range("seed", B.seed, true, s.seed);
   if (typeof s.updateBias !== "boolean") throw new Error(`${where}: settings.updateBias must be true or false, got ${describe(s.updateBias)}`);
-  if (s.hidden !== undefined && !["sigmoid", "tanh", "relu"].includes(s.hidden)) throw new Error(`${where}: settings.hidden must be "sigmoid", "tanh" or "relu", got ${describe(s.hidden)}`);
+  if (s.layers !== undefined) {
+    if (!Array.isArray(s.layers) || s.layers.length < B.hiddenLayers[0] || s.layers.length > B.hiddenLayers[1]) {
+      throw new Error(`${where}: settings.layers must be the hidden layers' widths, ${B.hiddenLayers[0]} to ${B.hiddenLayers[1]} of them (the lesson's is [25, 50, 25]), got ${describe(s.layers)}`);
+    }
+    s.layers.forEach((w, k) => {
+      if (!number(w, B.width, true)) throw range(`layers[${k}]`, B.width, true, w);
+    });
+  }
+  const nHidden = (s.layers ?? LESSON_SHAPE.layers).length;
+  if (s.hidden !== undefined) {
+    const list = typeof s.hidden === "string" ? [s.hidden] : s.hidden;
+    if (!Array.isArray(list) || list.some((a) => !HIDDEN_ACTIVATIONS.includes(a))) {
+      throw new Error(`${where}: settings.hidden must be "sigmoid", "tanh" or "relu", or one of them per hidden layer, got ${describe(s.hidden)}`);
+    }
+    if (typeof s.hidden !== "string" && list.length !== nHidden) throw new Error(`${where}: settings.hidden must name one activation per hidden layer (${nHidden}), got ${list.length}`);
+  }
+  if (s.noise !== undefined && !number(s.noise, B.noise, false)) throw range("noise", B.noise, false, s.noise);
+  if (s.points !== undefined && !number(s.points, B.points, true)) throw range("points", B.points, true, s.points);
   return s;
+}
+
+/** The data of these settings: make_moons with their noise and number of points (the lesson's by default), split 70 / 30 as the lesson does. */
+export function labData(settings: Pick<LabSettings, "noise" | "points">): ReturnType<typeof articleData> {
+  return articleData({ noise: settings.noise, points: settings.points });
 }
 
 /** Checks a candidate before anything trains; returns it as the rules or the step to install. */
@@ -72,7 +145,7 @@ function candidateParts(candidate: Candidate, where: string): { rules: DeltaRule
 export function labNetwork(candidate: Candidate, settings: LabSettings, where = "labNetwork"): NeuralNetwork {
   const s = labSettings(settings, where); // checked here too: Deno runs cells without type checks
   const { rules, step } = candidateParts(candidate, where);
-  const nn = articleNetwork({ seed: s.seed, updateBias: s.updateBias, hidden: s.hidden });
+  const nn = articleNetwork({ seed: s.seed, updateBias: s.updateBias, hidden: s.hidden, layers: s.layers });
   nn.deltaRules = rules;
   nn.step = step;
   return nn;
@@ -117,7 +190,7 @@ export interface LabRun {
 export function trainCandidate(candidate: Candidate, settings: LabSettings, options: { label?: string; watch?: (network: NeuralNetwork) => TrainOptions } = {}): LabRun {
   settings = labSettings(settings, "trainCandidate"); // checked here too: Deno runs cells without type checks
   const nn = labNetwork(candidate, settings, "trainCandidate");
-  const { split } = articleData();
+  const { split } = labData(settings);
   const start = Date.now();
   let history: TrainingHistory;
   let diverged: string | undefined;

@@ -8,7 +8,7 @@
  */
 import { DeltaRules, hiddenLayerDelta, outputLayerDelta } from "../core/delta-rules";
 import { articleNetwork } from "./experiment";
-import { LESSON_SETTINGS, type LabSettings, hiddenLayersText } from "./lab";
+import { LESSON_SETTINGS, type LabSettings, hiddenLayersText, labData } from "./lab";
 import { EpochRecord, TrainingHistory, formatRecord } from "../core/history";
 import type { Matrix } from "../core/matrix";
 import { NeuralNetwork } from "../core/network";
@@ -145,7 +145,9 @@ export function savedRunOf(network: NeuralNetwork, settings: RunSettings, { hist
  * A saved run (`where` names it in errors, e.g. the file it came from) with
  * its network and history rebuilt. With test data, also checks that the
  * network gives the test accuracy its history ends with, so a network and a
- * history from different runs are never shown together.
+ * history from different runs are never shown together (a run trained on
+ * other data, `settings.noise` or `settings.points`, is checked on its own
+ * test data instead).
  */
 export function runFromSaved(value: unknown, where: string, test?: { XTest: Matrix; yTest: ArrayLike<number> }): Run {
   const saved = value as SavedRun;
@@ -155,6 +157,7 @@ export function runFromSaved(value: unknown, where: string, test?: { XTest: Matr
   const history = TrainingHistory.fromJSON(saved.history);
   const network = NeuralNetwork.fromJSON(saved.network);
   if (test && history.last) {
+    if (saved.settings.noise !== undefined || saved.settings.points !== undefined) test = labData(saved.settings).split;
     const accuracy = network.accuracy(network.predict(test.XTest), test.yTest);
     if (accuracy !== history.last.accuracy) {
       throw new Error(`loadRun: the network in ${where} gives ${(accuracy * 100).toFixed(2)}% test accuracy, but its history ends at ${(history.last.accuracy * 100).toFixed(2)}%: it was changed after it was saved`);
@@ -231,7 +234,7 @@ export function compareWithLesson(run: Run): string {
     (accuracy >= 0.97 ? " Your rules reproduce the lesson." : " Your rules fall short of the lesson's 97%: check them with the gradient check (notebooks 03 and 06).");
 }
 
-/** The lesson's 2-25-50-25-2 network (sigmoid, or `settings.hidden` in the hidden layers) with the library's rules, initial weights from `settings.seed`. */
+/** The lesson's network (2-25-50-25-2 sigmoid, or `settings.layers` and `settings.hidden`) with the library's rules, initial weights from `settings.seed`. */
 export function lessonNetwork(settings: RunSettings = LESSON_SETTINGS): NeuralNetwork {
-  return articleNetwork({ seed: settings.seed, updateBias: settings.updateBias, hidden: settings.hidden });
+  return articleNetwork({ seed: settings.seed, updateBias: settings.updateBias, hidden: settings.hidden, layers: settings.layers });
 }

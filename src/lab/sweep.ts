@@ -32,6 +32,10 @@ export interface SweepRun extends ArticleNetworkOptions {
   hiddenRule?: string;
   /** Source text of an OutputDeltaRule, used instead of the library's rule. */
   outputRule?: string;
+  /** make_moons' noise; default the article's 0.2. */
+  noise?: number;
+  /** make_moons' number of points (split 70 / 30); default the article's 2000. */
+  points?: number;
   /** Source text of a whole TrainingStep (e.g. notebook 03's `backpropagationStep.toString()`), run for every sample instead of the library's step. */
   step?: string;
 }
@@ -59,7 +63,7 @@ export interface SweepProgress {
   epochs: number;
 }
 
-const KEYS: readonly string[] = ["label", "seed", "numpySeed", "hidden", "output", "loss", "updateBias", "learningRate", "epochs", "recordEvery", "hiddenRule", "outputRule", "step"];
+const KEYS: readonly string[] = ["label", "seed", "numpySeed", "hidden", "layers", "output", "loss", "updateBias", "noise", "points", "learningRate", "epochs", "recordEvery", "hiddenRule", "outputRule", "step"];
 
 /** The label a run gets when it has none: its settings that differ from the article's. */
 export function runLabel(run: SweepRun): string {
@@ -67,7 +71,10 @@ export function runLabel(run: SweepRun): string {
   const parts: string[] = [];
   if (run.numpySeed !== undefined) parts.push(`numpy seed ${run.numpySeed}`);
   else parts.push(`seed ${run.seed ?? 1}`);
-  if (run.hidden !== undefined) parts.push(run.hidden);
+  if (run.layers !== undefined) parts.push(`${[2, ...run.layers, 2].join("-")} network`);
+  if (run.hidden !== undefined) parts.push(typeof run.hidden === "string" ? run.hidden : run.hidden.join("/"));
+  if (run.noise !== undefined) parts.push(`noise ${run.noise}`);
+  if (run.points !== undefined) parts.push(`${run.points} points`);
   if (run.output !== undefined) parts.push(`output ${run.output}`);
   if (run.loss !== undefined) parts.push(run.loss);
   if (run.learningRate !== undefined) parts.push(`lr ${run.learningRate}`);
@@ -98,14 +105,15 @@ function checkRun(run: SweepRun, name: string): void {
     }
   }
   try {
-    installSources(articleNetwork(networkOptions(run)), run); // seeds, names, activations, loss, sources
+    installSources(articleNetwork(networkOptions(run)), run); // seeds, names, activations, layers, loss, sources
+    if (run.noise !== undefined || run.points !== undefined) articleData({ noise: run.noise, points: run.points }); // the data's settings
   } catch (e) {
     throw new Error(`${name}: ${(e as Error).message}`);
   }
 }
 
 function networkOptions(run: SweepRun): ArticleNetworkOptions {
-  return { seed: run.seed, numpySeed: run.numpySeed, hidden: run.hidden, output: run.output, loss: run.loss, updateBias: run.updateBias };
+  return { seed: run.seed, numpySeed: run.numpySeed, hidden: run.hidden, layers: run.layers, output: run.output, loss: run.loss, updateBias: run.updateBias };
 }
 
 /** The settings that carry a function as source text, and the arguments each function takes. */
@@ -141,7 +149,7 @@ function installSources(nn: NeuralNetwork, run: SweepRun): NeuralNetwork {
  */
 export function runExperiment(run: SweepRun, index = 0, onEpoch?: (epoch: number, epochs: number) => void, onRecord?: (record: EpochRecord) => void): SweepResult {
   checkRun(run, "runExperiment: run");
-  const { split } = articleData();
+  const { split } = articleData({ noise: run.noise, points: run.points });
   const nn = installSources(articleNetwork(networkOptions(run)), run);
   const epochs = run.epochs ?? 1000;
   const records: EpochRecord[] = [];

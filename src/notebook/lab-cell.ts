@@ -11,10 +11,9 @@
  * learner's run (src/node/sweep-pool.ts), its records shared as they come.
  */
 import { liveFigure, liveProgress } from "./display";
-import { articleData } from "../lab/experiment";
 import { type Figure, classOneScore } from "../figures/figures";
 import { TrainingHistory, formatRecord } from "../core/history";
-import { type Candidate, type LabRun, type LabSettings, describeCandidate, hiddenLayersText, isLibrary, labNetwork, labSettings, trainCandidate } from "../lab/lab";
+import { type Candidate, type LabRun, type LabSettings, describeCandidate, hiddenLayersText, isLibrary, labData, labNetwork, labSettings, trainCandidate } from "../lab/lab";
 import { cachedRun, rememberRun } from "../lab/lab-cache";
 import { checkCandidate } from "../lab/lab-check";
 import { liveFrames, liveGrid, trainingFigure } from "../figures/live-figure";
@@ -47,7 +46,7 @@ function referenceFromSweep(result: Awaited<ReturnType<typeof sweep>>[number], s
 
 /** The final frame of a run (from the cache, or after training), with the reference behind it. */
 function finalFigure(run: LabRun, reference: LabRun | undefined, title: string): Figure {
-  const { split } = articleData();
+  const { split } = labData(run.settings);
   const grid = liveGrid(split.XTest);
   return trainingFigure({
     title,
@@ -114,7 +113,10 @@ export async function lab(candidate: Candidate, settings: Partial<LabSettings> =
   if (!library && reference === undefined) {
     shared = new SharedRecords(1, SharedRecords.capacityFor(s.epochs, 10));
     const sh = shared;
-    const run = { label: "reference", seed: s.seed, learningRate: s.learningRate, epochs: s.epochs, updateBias: s.updateBias, ...(s.hidden ? { hidden: s.hidden } : {}) };
+    const run = {
+      label: "reference", seed: s.seed, learningRate: s.learningRate, epochs: s.epochs, updateBias: s.updateBias,
+      ...(s.hidden ? { hidden: s.hidden } : {}), ...(s.layers ? { layers: s.layers } : {}), ...(s.noise !== undefined ? { noise: s.noise } : {}), ...(s.points !== undefined ? { points: s.points } : {}),
+    };
     pending = sweep([run], { workers: 1, shared: sh }).then(([r]) => {
       const run = referenceFromSweep(r, s);
       rememberRun({}, s, run); // even if this cell is interrupted meanwhile
@@ -126,7 +128,7 @@ export async function lab(candidate: Candidate, settings: Partial<LabSettings> =
     reference ? "reference (the library's rules, same settings): from this session's cache." :
       "reference (the library's rules, same settings): not trained yet in this session; it trains on a second thread beside yours.");
 
-  const { split } = articleData();
+  const { split } = labData(s);
   const figure = liveFigure();
   let draw = (): void => undefined;
   let final = false; // the last frame carries plotly.js when this figure is the session's carrier (liveFigure)
