@@ -115,5 +115,5 @@ test("presets: the article's rules are the library's bit for bit; f' forgotten i
 test("lab settings: the hidden activation is a setting (the lesson's sigmoid when absent)", () => {
   assert.deepEqual(labNetwork({}, labSettings({ hidden: "tanh" })).layers.map((l) => l.activation.name), ["tanh", "tanh", "tanh", "sigmoid"]);
   assert.deepEqual(labNetwork({}, labSettings()).layers.map((l) => l.activation.name), articleNetwork().layers.map((l) => l.activation.name));
-  assert.throws(() => labSettings({ hidden: "sigmod" as "sigmoid" }, "lab"), /lab: settings\.hidden must be "sigmoid", "tanh" or "relu", got "sigmod"/);
+  assert.throws(() => labSettings({ hidden: "sigmod" as "sigmoid" }, "lab"), /lab: settings\.hidden must be "sigmoid", "tanh" or "relu", or one of them per hidden layer, got "sigmod"/);
 });
