@@ -75,6 +75,8 @@ interface RunResult {
   /** --live: frames built and their serialized size. */
   frames?: number;
   frameBytes?: number;
+  /** --neurons: the neuron views' serialized size. */
+  neuronBytes?: number;
   evalSeconds?: number[];
   numpy?: string;
   python?: string;
@@ -229,6 +231,7 @@ function main(): void {
     const learnerResults: RunResult[] = [];
     const stepResults: RunResult[] = [];
     const liveResults: RunResult[] = [];
+    const neuronResults: RunResult[] = [];
     const cResults: RunResult[] = [];
     // Deno runs the very file Node runs (build/bench/train-ts.js, CommonJS): only the engine differs.
     const deno = denoBinary();
@@ -244,6 +247,8 @@ function main(): void {
       // Right after the plain run it is compared with: a drifting machine changes the pair least.
       log(`round ${r}/${runs}: TypeScript with the live figure's frames ...`);
       liveResults.push(tsRun(["--live"], "TypeScript live-figure run"));
+      log(`round ${r}/${runs}: TypeScript with the live figure and the neuron view of layer 1 (50 neurons) ...`);
+      neuronResults.push(tsRun(["--live", "--neurons", "1"], "TypeScript live-figure + neuron-view run"));
       log(`round ${r}/${runs}: TypeScript, learner-written hidden rule ...`);
       learnerResults.push(tsRun(["--learner-rule"], "TypeScript learner-rule run"));
       log(`round ${r}/${runs}: TypeScript, notebook 03's step as written ...`);
@@ -281,6 +286,12 @@ function main(): void {
       sameBitsAsLibrary: liveResults.every((r) => r.finalChecksum === tsResults[0].finalChecksum && r.finalMse === tsResults[0].finalMse),
       frames: median(liveResults.map((r) => r.frames ?? NaN)),
       kBPerFrame: median(liveResults.map((r) => (r.frameBytes ?? NaN) / (r.frames ?? NaN) / 1000)),
+    };
+    const neurons = summarise(neuronResults, steps, flops);
+    neurons.check = {
+      sameBitsAsLibrary: neuronResults.every((r) => r.finalChecksum === tsResults[0].finalChecksum && r.finalMse === tsResults[0].finalMse),
+      frames: median(neuronResults.map((r) => r.frames ?? NaN)),
+      kBPerNeuronView: median(neuronResults.map((r) => (r.neuronBytes ?? NaN) / (r.frames ?? NaN) / 1000)),
     };
     const predict = {
       testRows: tsResults[0].predict!.testRows,
@@ -369,6 +380,8 @@ function main(): void {
       learnerStepOverCCpu: perRoundRatio(stepResults, true),
       liveOverTypescript: median(liveResults.map((r, k) => r.seconds / tsResults[k].seconds)),
       liveOverTypescriptCpu: median(liveResults.map((r, k) => (r.cpuSeconds ?? NaN) / (tsResults[k].cpuSeconds ?? NaN))),
+      neuronsOverTypescript: median(neuronResults.map((r, k) => r.seconds / tsResults[k].seconds)),
+      neuronsOverTypescriptCpu: median(neuronResults.map((r, k) => (r.cpuSeconds ?? NaN) / (tsResults[k].cpuSeconds ?? NaN))),
       typescriptOverCCpu: perRoundRatio(tsResults, true),
       learnerRuleOverCCpu: perRoundRatio(learnerResults, true),
       numpyOverTypescript: np.status === "ok" ? np.seconds! / ts.seconds! : null,
@@ -389,6 +402,7 @@ function main(): void {
     out.push(row("TypeScript with a learner-written hidden rule (bench/learner-rule.ts)", learner));
     out.push(row("TypeScript with notebook 03's whole step as written (bench/learner-step.ts)", learnerStep));
     out.push(row("TypeScript, library's step, with the live figure's frames (lab())", live));
+    out.push(row("TypeScript, library's step, live figure + neuron view of layer 1 (50 maps) with every frame", neurons));
     if (deno) out.push(row(`TypeScript on ${denoSummary.note} (the same compiled code)`, denoSummary));
     out.push(row("C -O2", c));
     out.push(row(`NumPy (article code, scaled from ${NUMPY_EPOCHS + 1} passes)`, np));
@@ -398,6 +412,7 @@ function main(): void {
     out.push(`- CPU-time ratios (user + system time of each training, the same way; steadier than wall time when other programs load the machine): TypeScript / C ${x(ratios.typescriptOverCCpu)}; learner-written rule / C ${x(ratios.learnerRuleOverCCpu)}`);
     out.push(`- The learner-written rule gives the library's bits: ${learner.check!.sameBitsAsLibrary}; 03's step as written: ${learnerStep.check!.sameBitsAsLibrary}, ${x(ratios.learnerStepOverC)} C's time (CPU time ${x(ratios.learnerStepOverCCpu)})`);
     out.push(`- The live figure (a frame at most every 0.4 s and at least 19 frame-times apart: the boundary on a 40x40 grid and the figure's MIME bundle as JSON, ${fmt(live.check!.frames as number, 0)} frames of ${fmt(live.check!.kBPerFrame as number, 1)} kB) costs ${x(ratios.liveOverTypescript)} the time of the same run without it (CPU time ${x(ratios.liveOverTypescriptCpu)}; median over rounds of the same round's ratio); same bits: ${live.check!.sameBitsAsLibrary}`);
+    out.push(`- The neuron view of layer 1 (50 maps of 20x20 outputs, built and serialized with every frame; ${fmt(neurons.check!.frames as number, 0)} frames, ${fmt(neurons.check!.kBPerNeuronView as number, 1)} kB per view) with the live figure costs ${x(ratios.neuronsOverTypescript)} the time of the run without either (CPU time ${x(ratios.neuronsOverTypescriptCpu)}); same bits: ${neurons.check!.sameBitsAsLibrary}. The frames' 19x rule counts the view's time, so together they stay near 5 % of the run.`);
     if (deno) out.push(`- Deno / Node (median over rounds of the same round's ratio): ${x(ratios.denoOverNode)}; same history as Node within ${AGREE_TOLERANCE}: ${denoSummary.check!.agrees}, bit-identical: ${denoSummary.check!.bitIdenticalToNode}`);
     out.push(`- ${flops} FLOPs per step (${Object.entries(breakdown).map(([k, v]) => `${k} ${v}`).join(", ")}; exp = 1 FLOP, sigmoid = 3; see bench/common.ts). Times include the history evaluation every ${RECORD_EVERY} epochs, which is not counted in the FLOPs.`);
     out.push(`- Final (epoch ${tsHistory.epochs[tsHistory.epochs.length - 1]}): TypeScript MSE ${ts.final!.mse.toFixed(6)}, accuracy ${(ts.final!.accuracy * 100).toFixed(2)}%; runs bit-identical: ${deterministic}`);
@@ -426,7 +441,7 @@ function main(): void {
       config: { runs, epochs, passes, nTrain, steps, learningRate: LEARNING_RATE, recordEvery: RECORD_EVERY, architecture: ARCH, activation: "sigmoid", seed: 1 },
       flopsPerStep: { total: flops, breakdown, convention: "+,-,*,/ = 1 FLOP (multiply-add = 2), exp = 1, sigmoid = 3; history evaluation not counted" },
       machine,
-      results: { typescript: ts, typescriptLearnerRule: learner, typescriptLearnerStep: learnerStep, typescriptLive: live, deno: denoSummary, c, numpy: np, sweep: sweepResult ?? null },
+      results: { typescript: ts, typescriptLearnerRule: learner, typescriptLearnerStep: learnerStep, typescriptLive: live, typescriptNeuronView: neurons, deno: denoSummary, c, numpy: np, sweep: sweepResult ?? null },
       numpy: numpyInfo,
       ratios,
       predict,

@@ -8,7 +8,7 @@
  * Prints one JSON line on stdout (and a human summary on stderr).
  */
 import { performance } from "node:perf_hooks";
-import { Matrix, NeuralNetwork, gridAround } from "../src/index";
+import { type Figure, Matrix, NeuralNetwork, gridAround } from "../src/index";
 import {
   DEFAULT_EPOCHS,
   LEARNING_RATE,
@@ -29,6 +29,7 @@ const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--learner-rule 
   --learner-step  train with notebook 03's whole step as written (bench/learner-step.ts) instead of the library's
   --live          build the live figure's frames as lab() does (src/figures/live-figure.ts, at most every 0.4 s) and
                   serialize each as the MIME bundle a kernel sends (JSON of display.ts's figureBundle)
+  --neurons L     with --live: also the neuron view of layer L (0 is the first hidden layer) with every frame, serialized the same way
   --predict    after training, also time predict() on the 600 test points and a 200x200 grid`;
 
 /** Median milliseconds of one `predict(X)` call, after a few untimed warm-up calls. */
@@ -52,7 +53,7 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const flags = parseFlags(argv, { epochs: { type: "string" }, predict: { type: "boolean" }, "learner-rule": { type: "boolean" }, "learner-step": { type: "boolean" }, live: { type: "boolean" }, help: { type: "boolean" } }, "train-ts");
+  const flags = parseFlags(argv, { epochs: { type: "string" }, predict: { type: "boolean" }, "learner-rule": { type: "boolean" }, "learner-step": { type: "boolean" }, live: { type: "boolean" }, neurons: { type: "string" }, help: { type: "boolean" } }, "train-ts");
   const epochs = intFlag(flags.epochs, "epochs", 0, DEFAULT_EPOCHS);
 
   const { X, split } = articleData();
@@ -62,11 +63,18 @@ function main(): void {
   const initialChecksum = weightChecksum(nn);
   let frames = 0;
   let frameBytes = 0;
+  const neuronLayer = flags.neurons === undefined ? undefined : intFlag(flags.neurons, "neurons", 0, 0);
+  if (neuronLayer !== undefined && !flags.live) throw new UsageError("train-ts: --neurons goes with --live");
+  let neuronBytes = 0;
   const live = flags.live
     ? liveFrames(nn, { X: split.XTest, y: split.yTest }, (figure) => {
         frames++;
         frameBytes += JSON.stringify(figureBundle(figure)).length;
-      }, { title: "bench", epochs }).train
+      }, {
+        title: "bench",
+        epochs,
+        ...(neuronLayer === undefined ? {} : { neurons: { layer: neuronLayer, onFrame: (figure: Figure) => void (neuronBytes += JSON.stringify(figureBundle(figure)).length) } }),
+      }).train
     : {};
 
   const cpu0 = process.cpuUsage(); // CPU time as well: less sensitive than wall time to other load on the machine
@@ -91,8 +99,9 @@ function main(): void {
 
   const last = history.last!;
   const result = {
-    impl: `typescript${flags["learner-rule"] ? "-learner-rule" : flags["learner-step"] ? "-learner-step" : ""}${flags.live ? "-live" : ""}`,
+    impl: `typescript${flags["learner-rule"] ? "-learner-rule" : flags["learner-step"] ? "-learner-step" : ""}${flags.live ? "-live" : ""}${neuronLayer !== undefined ? `-neurons-${neuronLayer}` : ""}`,
     ...(flags.live ? { frames, frameBytes } : {}),
+    ...(neuronLayer !== undefined ? { neuronBytes } : {}),
     epochs,
     passes: epochs + 1,
     nTrain: split.XTrain.rows,

@@ -40,3 +40,4 @@ export {
 } from "./figures/figures";
 export { escapeHtml, scriptJson, figureDiv } from "./figures/html";
 export { type TrainingView, trainingFigure, liveFrames, liveGrid } from "./figures/live-figure";
+export { type NeuronViewOptions, neuronViewFigure, neuronOutputs, neuronGrid } from "./figures/neuron-view";

@@ -10,6 +10,7 @@ import { type Figure, type Grid, BOUNDARY_SHADES, CLASS_COLORS, classOneScore, g
 import type { EpochRecord } from "../core/history";
 import type { Matrix } from "../core/matrix";
 import type { NeuralNetwork, TrainOptions } from "../core/network";
+import { neuronGrid, neuronViewFigure } from "./neuron-view";
 
 /** What one frame shows. */
 export interface TrainingView {
@@ -98,9 +99,18 @@ export function liveFrames(
   network: NeuralNetwork,
   points: { X: Matrix; y: ArrayLike<number> },
   onFrame: (figure: Figure) => void,
-  options: { title: string; epochs: number; everyMs?: number; reference?: () => readonly EpochRecord[] },
+  options: {
+    title: string;
+    epochs: number;
+    everyMs?: number;
+    reference?: () => readonly EpochRecord[];
+    /** Also a neuron view of this layer with every frame (neuron-view.ts), handed to its own `onFrame`; its time counts in the frames' budget. */
+    neurons?: { layer: number; onFrame: (figure: Figure) => void };
+  },
 ): { train: TrainOptions; draw(): void } {
   const grid = liveGrid(points.X);
+  const neurons = options.neurons;
+  const neuronPlane = neurons ? neuronGrid(points.X) : undefined;
   const everyMs = options.everyMs ?? 400;
   const records: EpochRecord[] = [];
   let shownAt = -Infinity;
@@ -108,6 +118,7 @@ export function liveFrames(
   const draw = (): void => {
     shownAt = Date.now();
     onFrame(trainingFigure({ title: options.title, records, reference: options.reference?.(), epochs: options.epochs, boundary: { grid, z: classOneScore(network, grid) }, points }));
+    if (neurons) neurons.onFrame(neuronViewFigure(network, { layer: neurons.layer, grid: neuronPlane }));
     // At least 19 times a frame's own time between frames, so the picture never
     // takes more than about 5 % of the run, however busy the machine is.
     gap = Math.max(everyMs, 19 * (Date.now() - shownAt));
