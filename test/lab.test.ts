@@ -466,3 +466,15 @@ test("a run saved with other data is checked on its own test data when loaded", 
   assert.equal(loaded.history.last!.accuracy, run.history.last!.accuracy);
   assert.match(describeRun(loaded), /noise 0\.3, 300 points \(not the lesson's\)/);
 });
+
+test("blank slates get a verdict, not a crash: an empty hidden rule, an empty step, a half-written rule that throws", () => {
+  const empty = checkCandidate({ hidden: () => undefined });
+  assert.deepEqual(empty.firstWrong, { layer: 2, quantity: "error" }, "the empty rule's first wrong number: layer 2's error, next to the (library's) output layer");
+  assert.match(empty.report(), /layers\[2\] \(hidden layer 3 of 3, 50x25\), its error\./);
+  const blankStep = checkCandidate((_layers, _x, _y, _lr) => undefined);
+  assert.deepEqual(blankStep.firstWrong, { layer: 3, quantity: "dL/dW" });
+  assert.match(blankStep.report(), /error \(-dL\/do\)\s+\(not written by your step\)/);
+  assert.match(blankStep.report(), /write each layer's error into layer\.error and its delta into layer\.delta/);
+  assert.throws(() => checkCandidate({ hidden: (layer, next) => void (layer.delta[0] = (next as unknown as { foo: { bar: number } }).foo.bar) }),
+    /checkCandidate \(the check before training\): your hidden rule \(network\.deltaRules\.hidden\) in layers\[2\] \(hidden layer 3 of 3, 50x25\) threw on training sample 0: TypeError/);
+});

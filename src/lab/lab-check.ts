@@ -273,10 +273,10 @@ const fd = (maxRelativeError: number): string => `${gradientVerdict(maxRelativeE
 
 function renderCheck(name: string, samples: number[], layers: LayerComparison[], check: GradientCheckResult, firstWrong: CandidateCheck["firstWrong"], calls: number, repeatable: boolean): string {
   const missing: Record<Quantity, string> = {
-    error: "(your step does not write layer.error)",
-    delta: "(your step neither returns nor writes deltas)",
+    error: "(not written by your step)",
+    delta: "(not returned nor written)",
     "dL/dW": "",
-    "dL/db": "(unknown: no bias update, no deltas)",
+    "dL/db": "(no bias update, no delta)",
   };
   const row = (label: string, a: Agreement | null, quantity: Quantity, finite: string): string =>
     `  ${label.padEnd(16)} ${a ? `${yes(a.exact).padEnd(6)} ${yes(a.approximate).padEnd(12)} ${num(a.maxDiff).padEnd(9)}` : missing[quantity].padEnd(29)} ${finite}`.trimEnd();
@@ -299,6 +299,9 @@ function renderCheck(name: string, samples: number[], layers: LayerComparison[],
         `Verdict: not the library's gradient; the finite differences say ${check.verdict}. The layer nearest the output that says NO is where the error starts ` +
         `(it travels backwards, towards the input): ${layers[firstWrong.layer].label}, its ${firstWrong.quantity}.`,
   );
+  if (layers.some((c) => c.delta === null || c.error === null)) {
+    lines.push("Your step keeps some quantities to itself: write each layer's error into layer.error and its delta into layer.delta (or return the deltas) to have them checked too.");
+  }
   if (calls > 0) lines.push(`The check called your ${name.replace(/^your /, "")} ${calls} time(s) before any training; a function that counts its calls starts training with that count.`);
   if (!repeatable) lines.push("Your functions gave different numbers for the same sample twice: they keep state or draw random numbers, so the lab trains them anew every time and never reuses their run.");
   return lines.join("\n");
