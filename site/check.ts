@@ -7,11 +7,15 @@
  * Checks: every chapter typesets its maths (KaTeX, fonts loaded, no error)
  * and draws every figure, with no console error; in the lab, Check on the
  * "f' forgotten" preset flags the three hidden layers and passes the output
- * layer; this layer's weights fail at their line; Train draws growing curves
- * and a live boundary (screenshot mid-training); Stop stops; an endless loop
- * is stopped too; a syntax error is shown at its line; and the article's
- * rules for 50 epochs give Node's numbers (1e-12 relative, identical
- * accuracies). Exit 1 on any failure.
+ * layer; this layer's weights fail at their line; a syntax error is shown at
+ * its line; links (shared, changed in the tab, 200 kB, broken) restore their
+ * rule or say why not; a wrong setting is refused at its field; the keys
+ * (Ctrl+Enter, Shift+Enter, Escape) work and keep the focus; Train draws
+ * growing curves and a live boundary (screenshot mid-training); Stop stops;
+ * an endless loop is stopped too; the article's rules for 50 epochs give
+ * Node's numbers (1e-12 relative, identical accuracies); NaN at epoch 0 is
+ * said in the page's words and clears the figure; at 390x844 nothing scrolls
+ * the page sideways and the panels are stacked. Exit 1 on any failure.
  */
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -164,6 +168,19 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
   const must = (cond: boolean, message: string): void => {
     if (!cond) throw new Error(message);
   };
+  /** The lab opened at `hash` in a fresh page, ready; `body` runs on it, then the page closes (its console errors fail the step). */
+  const withLab = async <T>(hash: string, body: (p: Page) => Promise<T>, viewport?: { width: number; height: number }): Promise<T> => {
+    const lab = await openSitePage(browser, origin, `${origin}lab.html${hash}`, viewport);
+    try {
+      await lab.page.waitForFunction("window.lab && window.lab.ready", undefined, { timeout: 30_000 });
+      const result = await body(lab.page);
+      must(lab.errors.length === 0 && lab.blocked.length === 0, [...lab.errors, ...lab.blocked].join("; "));
+      return result;
+    } finally {
+      await lab.close();
+    }
+  };
+  const statusLine = async (p: Page): Promise<string> => (await p.textContent("#status")) ?? "";
   const opened = await openSitePage(browser, origin, `${origin}lab.html#preset=fprime`, { width: 1400, height: 1150 });
   const { page } = opened;
   await page.waitForFunction("window.lab && window.lab.ready", undefined, { timeout: 30_000 });
@@ -232,6 +249,139 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
     return `a link of ${url.length} characters reopens the same rule and settings`;
   }, page);
 
+  await step("lab: a link changed in the same tab (hashchange) loads its rule, or says why not", async (p) => {
+    await p.evaluate(`location.hash = "#preset=sign&learningRate=0.5"`);
+    const sign = PRESETS.find((x) => x.id === "sign")!.code;
+    await p.waitForFunction(`window.lab.code() === ${JSON.stringify(sign)}`, undefined, { timeout: 10_000 }).catch(() => {
+      throw new Error("the editor did not load the rule of the new hash");
+    });
+    must((await p.inputValue("#lr")) === "0.5", `learning rate ${await p.inputValue("#lr")}, not the new link's 0.5`);
+    must((await p.inputValue("#preset")) === "sign", "the preset menu does not show the new link's preset");
+    await p.evaluate(`location.hash = "#preset=no-such-rule"`);
+    await p.waitForFunction(`document.getElementById("status").textContent.includes("no-such-rule")`, undefined, { timeout: 10_000 }).catch(async () => {
+      throw new Error(`a hash naming an unknown preset is not explained: "${await statusLine(p)}"`);
+    });
+    const said = await statusLine(p);
+    await choosePreset(p, "article");
+    await p.fill("#lr", "0.01");
+    return `#preset=sign loaded; an unknown preset: "${said}"`;
+  }, page);
+
+  await step("lab: a link that cannot be restored says why on the page", async () => {
+    const cases: [hash: string, expected: string[]][] = [
+      ["#code=@@not-base64@@", ["could not be decoded", "article's rules"]],
+      ["#preset=no-such-rule&epochs=-3", ['"no-such-rule"', "article's rules", "Epochs must be a whole number from 1 to 10000", '"-3"']],
+    ];
+    const said: string[] = [];
+    for (const [hash, expected] of cases) {
+      const text = await withLab(hash, async (p) => {
+        const shown = await statusLine(p);
+        must(expected.every((e) => shown.includes(e)), `${hash}: the page says "${shown}", expected it to mention ${expected.map((e) => `'${e}'`).join(", ")}`);
+        must((await labValue<string>(p, "window.lab.code()")) === PRESETS[0].code, `${hash}: the editor does not hold the article's rules`);
+        must((await p.inputValue("#epochs")) === String(ARTICLE_SETTINGS.epochs), `${hash}: epochs ${await p.inputValue("#epochs")}, not the article's`);
+        return shown;
+      });
+      said.push(`${hash}: "${text}"`);
+    }
+    return said.join("; ");
+  }, page);
+
+  await step("lab: a 200 kB rule round-trips through the link; past the editor's limit, an edit is refused with a message", async (p) => {
+    // Non-ASCII on purpose: the link carries UTF-8. Over 150 kB, spreading the bytes into String.fromCharCode overflowed the stack.
+    const padding = Array.from({ length: 2500 }, (_, i) => `// padding line ${i}: Σ δ ö — a long rule, as pasted from elsewhere ${"x".repeat(20)}\n`).join("");
+    const big = `${PRESETS[0].code}\n${padding}`;
+    const bytes = Buffer.byteLength(big, "utf8");
+    must(bytes > 200_000, `the test rule has only ${bytes} bytes`);
+    await setEditorCode(p, big);
+    await p.waitForFunction("location.hash.length > 200000", undefined, { timeout: 10_000 }).catch(async () => {
+      throw new Error(`the address bar does not carry the ${bytes}-byte rule (hash of ${await labValue<number>(p, "location.hash.length")} characters)`);
+    });
+    const url = await labValue<string>(p, "location.href");
+    await withLab(url.slice(url.indexOf("#")), async (shared) => {
+      must((await labValue<string>(shared, "window.lab.code()")) === big, "a page opened from the link does not hold the same rule");
+    });
+    const max = await labValue<number>(p, "window.lab.maxCodeChars");
+    must(max >= big.length, `the editor's limit (${max}) is below the rule just typed`);
+    await p.click(".cm-content");
+    await p.keyboard.press("Control+A");
+    await p.keyboard.insertText("y".repeat(max + 1));
+    must((await labValue<string>(p, "window.lab.code()")) === big, "the editor took an edit past its limit");
+    const said = await statusLine(p);
+    must(said.includes(max.toLocaleString("en")) && said.includes("characters"), `no message about the limit: "${said}"`);
+    await choosePreset(p, "article");
+    return `${bytes} bytes in a link of ${url.length} characters reopen the same rule; ${max + 1} characters refused: "${said}"`;
+  }, page);
+
+  await step("lab: a wrong setting is refused at its field, and nothing trains", async (p) => {
+    const valid = { lr: "0.01", epochs: "1000", seed: "1" };
+    const cases: [field: keyof typeof valid, value: string, expected: string][] = [
+      ["epochs", "", "Epochs must be a whole number from 1 to 10000"],
+      ["epochs", "0", "Epochs must be a whole number from 1 to 10000"],
+      ["epochs", "2.5", "Epochs must be a whole number from 1 to 10000"],
+      ["epochs", "1e", "not a number"],
+      ["lr", "0", "Learning rate must be a number from 0.000001 to 10"],
+      ["lr", "11", "Learning rate must be a number from 0.000001 to 10"],
+      ["seed", "-1", "Seed must be a whole number from 0 to 4294967295"],
+      ["seed", "4294967296", "Seed must be a whole number from 0 to 4294967295"],
+      ["seed", "", "Seed must be a whole number from 0"],
+    ];
+    for (const [field, value, expected] of cases) {
+      for (const [id, v] of Object.entries(valid)) await p.fill(`#${id}`, v);
+      if (value === "1e") {
+        await p.fill(`#${field}`, ""); // a number input takes text it cannot read only from the keyboard
+        await p.focus(`#${field}`);
+        await p.keyboard.type(value);
+      } else await p.fill(`#${field}`, value);
+      const before = await labValue<string>(p, "window.lab.state");
+      await p.click("#train");
+      const state = await labValue<string>(p, "window.lab.state");
+      must(state === before, `${field} = "${value}": the state went from ${before} to ${state}`);
+      const at = await p.evaluate(`(() => {
+        const input = document.getElementById(${JSON.stringify(field)});
+        const note = document.getElementById(input.getAttribute("aria-describedby") || "");
+        return { invalid: input.getAttribute("aria-invalid"), note: note && !note.hidden && note.offsetParent !== null ? note.textContent : null };
+      })()`) as { invalid: string | null; note: string | null };
+      must(at.invalid === "true", `${field} = "${value}": the field is not marked aria-invalid`);
+      must(!!at.note && at.note.includes(expected), `${field} = "${value}": the message at the field reads ${JSON.stringify(at.note)}, expected "${expected}"`);
+      const said = await statusLine(p);
+      must(said.startsWith("Not training") && said.includes(expected), `${field} = "${value}": the status line reads "${said}"`);
+    }
+    await p.fill("#epochs", "");
+    await p.click("#check");
+    must((await statusLine(p)).startsWith("Not checking"), `Check with empty epochs: "${await statusLine(p)}"`);
+    for (const [id, v] of Object.entries(valid)) await p.fill(`#${id}`, v);
+    const marked = await labValue<number>(p, `document.querySelectorAll('.settings [aria-invalid="true"]').length`);
+    must(marked === 0, `${marked} field(s) still marked invalid after correcting them`);
+    return `${cases.length} wrong values refused, each with its message at the field; Check refused too`;
+  }, page);
+
+  await step("lab: keyboard: Ctrl+Enter trains, Escape stops, Shift+Enter checks; the focus stays", async (p) => {
+    const titles = await labValue<string[]>(p, `["train", "check", "stop"].map((id) => document.getElementById(id).title)`);
+    must(titles[0].includes("Ctrl+Enter") && titles[1].includes("Shift+Enter") && titles[2].includes("Esc"), `the buttons' titles do not name their keys: ${JSON.stringify(titles)}`);
+    const code = await labValue<string>(p, "window.lab.code()");
+    const focus = `(() => { const a = document.activeElement; return a.closest(".cm-editor") ? "editor" : a.id || a.tagName.toLowerCase(); })()`;
+    await p.click(".cm-content");
+    await p.keyboard.press("Control+Enter");
+    must((await labValue<string>(p, "window.lab.state")) === "training", `Ctrl+Enter in the editor: state ${await labValue(p, "window.lab.state")}`);
+    must((await labValue<string>(p, "window.lab.code()")) === code, "Ctrl+Enter changed the code (inserted a line?)");
+    await p.keyboard.press("Escape");
+    must((await labValue<string>(p, "window.lab.state")) === "stopped", `Escape in the editor: state ${await labValue(p, "window.lab.state")}`);
+    must((await labValue<string>(p, focus)) === "editor", `after Ctrl+Enter and Escape the focus is on ${await labValue(p, focus)}`);
+    await p.keyboard.press("Shift+Enter");
+    must((await waitIdle(p, 60_000)) === "done" && (await labValue<boolean>(p, "!!window.lab.report")), `Shift+Enter in the editor did not check: state ${await labValue(p, "window.lab.state")}`);
+    must((await labValue<string>(p, "window.lab.code()")) === code, "Shift+Enter changed the code");
+    must((await labValue<string>(p, focus)) === "editor", `after Shift+Enter the focus is on ${await labValue(p, focus)}`);
+    await p.click("#train");
+    must((await labValue<string>(p, "window.lab.state")) === "training", "the Train button did not train");
+    await p.keyboard.press("Escape");
+    must((await labValue<string>(p, "window.lab.state")) === "stopped", "Escape with the focus on the Train button did not stop");
+    must((await labValue<string>(p, focus)) === "train", `after Train and Escape the focus is on ${await labValue(p, focus)}`);
+    await p.click("#check");
+    await waitIdle(p, 60_000);
+    must((await labValue<string>(p, focus)) === "check", `after Check the focus is on ${await labValue(p, focus)}`);
+    return "each key did its job; the focus stayed in the editor, then on the button pressed";
+  }, page);
+
   await step("lab: Train draws growing curves, a live boundary and the ghost; Stop stops", async (p) => {
     // Notebook 06's learning rate, ten times the article's: the boundary bends within a few dozen epochs,
     // and the ghost (the library's rules with these settings) trains in a second worker beside the run.
@@ -289,6 +439,51 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
     const last = inNode[inNode.length - 1];
     return `${inNode.length} records agree with Node's (largest relative MSE difference ${maxRelativeMseDifference(inBrowser, inNode)}, tolerance ${SAME_NUMBERS_RTOL}; accuracies equal; epoch ${last.epoch}: MSE ${last.mse.toFixed(6)}, accuracy ${(last.accuracy * 100).toFixed(2)}%)`;
   }, page);
+
+  await step("lab: a rule that gives NaN before the first checkpoint: the page's own words, the previous figure cleared", async (p) => {
+    // The step above left its figure; a run that draws nothing must not stand beside it.
+    must((await labValue<number>(p, `document.querySelectorAll("#live-plot .main-svg").length`)) > 0, "no figure from the run before");
+    const code = PRESETS[0].code.replace("layer.delta[k] = layer.error[k] * layer.activation.derivative(o[k]);", "layer.delta[k] = NaN;");
+    must(code !== PRESETS[0].code, "could not put NaN into the output rule");
+    await setEditorCode(p, code);
+    await p.click("#train");
+    must((await waitIdle(p, 60_000)) === "diverged", `state ${await labValue(p, "window.lab.state")}`);
+    const said = await statusLine(p);
+    must(said.includes("Your rules produced NaN at epoch 0 before the first checkpoint; nothing to draw"), `the status line reads "${said}"`);
+    must(!said.includes("error.history"), `the status line speaks the API's words: "${said}"`);
+    await p.waitForFunction(`document.querySelectorAll("#live-plot .main-svg").length === 0`, undefined, { timeout: 10_000 }).catch(() => {
+      throw new Error("the previous run's figure is still shown");
+    });
+    await choosePreset(p, "article");
+    return `"${said}"; figure cleared`;
+  }, page);
+
+  await step("lab: at 390x844 the page never scrolls sideways; the table scrolls in its box, the panels are stacked", async () =>
+    withLab("#preset=fprime&epochs=20", async (p) => {
+      const sideways = `document.documentElement.scrollWidth - window.innerWidth`;
+      await p.click("#check");
+      must((await waitIdle(p, 120_000)) === "done", `Check: state ${await labValue(p, "window.lab.state")}`);
+      const afterCheck = await labValue<number>(p, sideways);
+      must(afterCheck <= 0, `with the check table shown the page is ${afterCheck} px wider than the window`);
+      const table = await labValue<{ box: number; table: number; overflow: string }>(p, `(() => {
+        const t = document.querySelector("#report table"); const box = t.parentElement;
+        return { box: box.clientWidth, table: t.scrollWidth, overflow: getComputedStyle(box).overflowX };
+      })()`);
+      await p.click("#train");
+      must((await waitIdle(p, 120_000)) === "done", `Train: state ${await labValue(p, "window.lab.state")}`);
+      await p.waitForFunction("window.lab.boundaryFrames > 0", undefined, { timeout: 30_000 });
+      const afterTrain = await labValue<number>(p, sideways);
+      must(afterTrain <= 0, `with the figure drawn the page is ${afterTrain} px wider than the window`);
+      // Each panel's place in pixels, as Plotly laid it out.
+      const panels = await labValue<{ top: number; bottom: number; width: number }[]>(p, `(() => {
+        const l = document.getElementById("live-plot")._fullLayout;
+        return [["xaxis", "yaxis"], ["xaxis2", "yaxis2"], ["xaxis3", "yaxis3"]].map(([x, y]) => ({ top: l[y]._offset, bottom: l[y]._offset + l[y]._length, width: l[x]._length }));
+      })()`);
+      const plotWidth = await labValue<number>(p, `document.getElementById("live-plot").clientWidth`);
+      const isStacked = panels.every((panel, i) => i === 0 || panel.top >= panels[i - 1].bottom) && panels.every((panel) => panel.width >= 0.6 * plotWidth);
+      must(isStacked, `the panels are not stacked full width: ${JSON.stringify(panels)} in a plot ${plotWidth} px wide`);
+      return `no sideways scroll (table ${table.table} px in a ${table.box} px box, overflow-x ${table.overflow}); panels stacked, ${panels.map((x) => `${Math.round(x.width)} px wide`).join(", ")}`;
+    }, { width: 390, height: 844 }), page);
 
   outcomes.push({ name: "lab: no console error, nothing outside the site requested", ok: opened.errors.length === 0 && opened.blocked.length === 0, detail: [`editor usable ${readyMs.toFixed(0)} ms after navigation started`, ...opened.errors, ...opened.blocked].join("\n    ") });
   await opened.close();

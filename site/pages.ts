@@ -71,6 +71,10 @@ ${items.join("\n")}
 </ol>`;
 }
 
+/** A number setting of the lab, with the place under it where the page says what is wrong with its value. */
+const numberField = (id: string, label: string, attributes: string): string =>
+  `<div class="field"><label for="${id}">${label}</label> <input id="${id}" type="number" ${attributes} aria-describedby="${id}-error"><span id="${id}-error" class="field-error" hidden></span></div>`;
+
 export function labBody(): string {
   return `<h1>The lab: your delta rules, trained here</h1>
 <p class="lead">The two functions below are the delta rules backpropagation runs for every layer (<a href="04-training.html">chapter 4</a>). Edit them, <b>Check</b> them against the library's rules and finite differences, or <b>Train</b> the article's 2-25-50-25-2 network with them; the library's run is the grey ghost. The address bar carries your rule: share the link.</p>
@@ -78,18 +82,19 @@ export function labBody(): string {
   <div class="lab-left">
     <div class="toolbar">
       <label>Preset <select id="preset"></select></label>
-      <button id="check" type="button">Check</button>
-      <button id="train" type="button">Train</button>
-      <button id="stop" type="button" disabled>Stop</button>
+      <button id="check" type="button" title="Check (Shift+Enter in the editor)" aria-keyshortcuts="Shift+Enter">Check</button>
+      <button id="train" type="button" title="Train (Ctrl+Enter, or Cmd+Enter on a Mac)" aria-keyshortcuts="Control+Enter Meta+Enter">Train</button>
+      <button id="stop" type="button" title="Stop (Esc)" aria-keyshortcuts="Escape" aria-disabled="true">Stop</button>
     </div>
+    <p class="hint">Keys: <kbd>Ctrl</kbd>/<kbd>Cmd</kbd>+<kbd>Enter</kbd> trains, <kbd>Shift</kbd>+<kbd>Enter</kbd> in the editor checks, <kbd>Esc</kbd> stops.</p>
     <div id="editor"></div>
     <pre id="error" class="error" hidden></pre>
   </div>
   <div class="lab-right">
     <fieldset class="settings"><legend>Settings</legend>
-      <label>learning rate <input id="lr" type="number" step="any" min="0"></label>
-      <label>epochs <input id="epochs" type="number" step="1" min="0"></label>
-      <label>seed <input id="seed" type="number" step="1" min="0"></label>
+      ${numberField("lr", "learning rate", 'step="any" min="0.000001" max="10"')}
+      ${numberField("epochs", "epochs", 'step="1" min="1" max="10000"')}
+      ${numberField("seed", "seed", 'step="1" min="0" max="4294967295"')}
       <label>hidden activation <select id="hidden"><option value="sigmoid">sigmoid</option><option value="tanh">tanh</option><option value="relu">relu</option></select></label>
       <label><input id="bias" type="checkbox"> train the biases</label>
     </fieldset>

@@ -5,6 +5,8 @@
  * live decision boundary, presets, and the rule in the URL hash.
  */
 import { EditorView, basicSetup } from "codemirror";
+import { EditorState, Prec } from "@codemirror/state";
+import { keymap } from "@codemirror/view";
 import { javascript } from "@codemirror/lang-javascript";
 import { ensureSyntaxTree } from "@codemirror/language";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
@@ -33,9 +35,11 @@ interface LabStatus {
   readyAtMs?: number;
   /** The editor's text. */
   code(): string;
+  /** The most characters the editor holds (what the link can carry). */
+  maxCodeChars: number;
 }
 
-const status: LabStatus = { ready: false, state: "idle", records: [], ghost: [], boundaryFrames: 0, code: () => editor.state.doc.toString() };
+const status: LabStatus = { ready: false, state: "idle", records: [], ghost: [], boundaryFrames: 0, code: () => editor.state.doc.toString(), maxCodeChars: 0 };
 (window as unknown as { lab: LabStatus }).lab = status;
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -62,80 +66,150 @@ function plotly(): Promise<Plotly> {
 
 const inputs = {
   preset: $<HTMLSelectElement>("preset"),
-  learningRate: $<HTMLInputElement>("lr"),
-  epochs: $<HTMLInputElement>("epochs"),
-  seed: $<HTMLInputElement>("seed"),
   hidden: $<HTMLSelectElement>("hidden"),
   updateBias: $<HTMLInputElement>("bias"),
 };
 
+/** A number setting: its field, its name in messages, and what the page accepts. */
+interface NumberField {
+  key: "learningRate" | "epochs" | "seed";
+  input: HTMLInputElement;
+  name: string;
+  expected: string;
+  ok(value: number): boolean;
+}
+
+// Inside what the worker's labSettings (src/lab/lab.ts) accepts, and narrower, so that a run in the
+// page means something: above 10 every rule diverges, below 1e-6 nothing moves, 0 epochs is a single
+// pass with one point per curve, and 10000 epochs already take several minutes here.
+const NUMBER_FIELDS: readonly NumberField[] = [
+  { key: "learningRate", input: $("lr"), name: "Learning rate", expected: "a number from 0.000001 to 10", ok: (v) => v >= 1e-6 && v <= 10 },
+  { key: "epochs", input: $("epochs"), name: "Epochs", expected: "a whole number from 1 to 10000", ok: (v) => Number.isInteger(v) && v >= 1 && v <= 10_000 },
+  { key: "seed", input: $("seed"), name: "Seed", expected: "a whole number from 0 to 4294967295", ok: (v) => Number.isInteger(v) && v >= 0 && v <= 2 ** 32 - 1 },
+];
+
+const isHidden = (v: string | null): v is PageSettings["hidden"] => v === "sigmoid" || v === "tanh" || v === "relu";
+
+/** `raw` as the field's value, or a message that names the field and says what it expects. */
+function parseNumber(field: NumberField, raw: string): number | string {
+  const value = raw.trim() === "" ? NaN : Number(raw);
+  return field.ok(value) ? value : `${field.name} must be ${field.expected}; got ${raw.trim() === "" ? "nothing" : `"${raw}"`}.`;
+}
+
+/** The field's value, or its message. A number input reports "" for text it cannot read as a number: badInput tells it from an empty field. */
+function readField(field: NumberField): number | string {
+  if (field.input.validity.badInput) return `${field.name} must be ${field.expected}; what is typed there is not a number.`;
+  return parseNumber(field, field.input.value);
+}
+
+/** Marks a field invalid with its message beside it, or clears the mark. */
+function markField(field: NumberField, message: string | undefined): void {
+  const note = $(`${field.input.id}-error`);
+  note.textContent = message ?? "";
+  note.hidden = message === undefined;
+  if (message === undefined) field.input.removeAttribute("aria-invalid");
+  else field.input.setAttribute("aria-invalid", "true");
+}
+
 function showSettings(s: PageSettings): void {
-  inputs.learningRate.value = String(s.learningRate);
-  inputs.epochs.value = String(s.epochs);
-  inputs.seed.value = String(s.seed);
+  for (const f of NUMBER_FIELDS) {
+    f.input.value = String(s[f.key]);
+    markField(f, undefined);
+  }
   inputs.hidden.value = s.hidden;
   inputs.updateBias.checked = s.updateBias;
 }
 
-/** The settings in the form, or a message naming the field that is wrong. */
-function readSettings(): PageSettings | string {
-  const learningRate = Number(inputs.learningRate.value);
-  const epochs = Number(inputs.epochs.value);
-  const seed = Number(inputs.seed.value);
-  if (!(learningRate > 0 && learningRate <= 1e6)) return `Learning rate must be a number in (0, 1e6], got "${inputs.learningRate.value}"`;
-  if (!Number.isInteger(epochs) || epochs < 0 || epochs > 100000) return `Epochs must be an integer from 0 to 100000, got "${inputs.epochs.value}"`;
-  if (!Number.isSafeInteger(seed) || seed < 0) return `Seed must be a non-negative integer, got "${inputs.seed.value}"`;
+/** The settings in the form, or the messages of the fields that are wrong (each also shown at its field). */
+function readSettings(): PageSettings | string[] {
+  const errors: string[] = [];
+  const numbers: Partial<Record<NumberField["key"], number>> = {};
+  for (const f of NUMBER_FIELDS) {
+    const value = readField(f);
+    markField(f, typeof value === "string" ? value : undefined);
+    if (typeof value === "string") errors.push(value);
+    else numbers[f.key] = value;
+  }
   const hidden = inputs.hidden.value;
-  if (hidden !== "sigmoid" && hidden !== "tanh" && hidden !== "relu") return `Hidden activation must be sigmoid, tanh or relu, got "${hidden}"`;
-  return { learningRate, epochs, seed, hidden, updateBias: inputs.updateBias.checked };
+  if (!isHidden(hidden)) errors.push(`Hidden activation must be sigmoid, tanh or relu; got "${hidden}".`);
+  if (errors.length > 0 || !isHidden(hidden)) return errors;
+  return { learningRate: numbers.learningRate!, epochs: numbers.epochs!, seed: numbers.seed!, hidden, updateBias: inputs.updateBias.checked };
 }
 
-const toBase64Url = (text: string): string => btoa(String.fromCharCode(...new TextEncoder().encode(text))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const fromBase64Url = (b64: string): string => new TextDecoder().decode(Uint8Array.from(atob(b64.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)));
+/**
+ * The most the editor holds. The link carries the rule as base64url of its UTF-8: at most 3 bytes per
+ * character, 4/3 of that in base64, so 1.2 MB, well under the 2 MB Chromium allows for a URL.
+ */
+const MAX_CODE_CHARS = 300_000;
+status.maxCodeChars = MAX_CODE_CHARS;
 
-/** The hash names a preset when the code is one, else carries the code itself; settings follow. */
+/** Base64url of the text's UTF-8, converted in chunks: spreading a whole large rule into String.fromCharCode overflows the stack (from about 150 kB). */
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The text of base64url UTF-8, or undefined when it is not that (a link cut short or altered). */
+function fromBase64Url(b64: string): string | undefined {
+  try {
+    const bytes = Uint8Array.from(atob(b64.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hash names a preset when the code is one, else carries the code itself; then every valid setting that is not the article's. */
 function writeHash(): void {
   const code = editor.state.doc.toString();
   const preset = PRESETS.find((p) => p.code === code);
   const params = new URLSearchParams();
   if (preset) params.set("preset", preset.id);
   else params.set("code", toBase64Url(code));
-  const s = readSettings();
-  if (typeof s !== "string") {
-    (Object.keys(ARTICLE_SETTINGS) as (keyof PageSettings)[]).forEach((key) => {
-      if (s[key] !== ARTICLE_SETTINGS[key]) params.set(key, String(s[key]));
-    });
+  for (const f of NUMBER_FIELDS) {
+    const value = readField(f);
+    if (typeof value === "number" && value !== ARTICLE_SETTINGS[f.key]) params.set(f.key, String(value));
   }
+  if (inputs.hidden.value !== ARTICLE_SETTINGS.hidden) params.set("hidden", inputs.hidden.value);
+  if (inputs.updateBias.checked !== ARTICLE_SETTINGS.updateBias) params.set("updateBias", String(inputs.updateBias.checked));
   history.replaceState(null, "", `#${params.toString()}`);
   inputs.preset.value = preset?.id ?? "";
 }
 
-/** The code and settings in the hash (a shared link), or the article's rules. */
-function readHash(): { code: string; settings: PageSettings; note?: string } {
+/** The code and settings in the hash (a shared link), with the article's in place of what the link gets wrong, and a note for each. */
+function readHash(): { code: string; settings: PageSettings; notes: string[] } {
   const params = new URLSearchParams(location.hash.slice(1));
   const settings: PageSettings = { ...ARTICLE_SETTINGS };
+  const notes: string[] = [];
   let code = PRESETS[0].code;
-  let note: string | undefined;
   const preset = params.get("preset");
   const encoded = params.get("code");
   if (encoded !== null) {
-    try {
-      code = fromBase64Url(encoded);
-    } catch {
-      note = "The link's code could not be decoded; showing the article's rules.";
-    }
+    const decoded = fromBase64Url(encoded);
+    if (decoded === undefined) notes.push("This link's rule (code=...) could not be decoded: the link was cut short or altered. The editor shows the article's rules instead.");
+    else if (decoded.length > MAX_CODE_CHARS) notes.push(`This link's rule has ${decoded.length.toLocaleString("en")} characters, more than the editor holds (${MAX_CODE_CHARS.toLocaleString("en")}). The editor shows the article's rules instead.`);
+    else code = decoded;
   } else if (preset !== null) {
-    code = presetById(preset)?.code ?? code;
-    if (!presetById(preset)) note = `No preset "${preset}"; showing the article's rules.`;
+    const found = presetById(preset);
+    if (found) code = found.code;
+    else notes.push(`This link asks for the preset "${preset}", which the lab does not have (it has ${PRESETS.map((p) => p.id).join(", ")}). The editor shows the article's rules instead.`);
   }
-  const number = (key: keyof PageSettings): number | undefined => (params.has(key) ? Number(params.get(key)) : undefined);
-  settings.learningRate = number("learningRate") ?? settings.learningRate;
-  settings.epochs = number("epochs") ?? settings.epochs;
-  settings.seed = number("seed") ?? settings.seed;
+  for (const f of NUMBER_FIELDS) {
+    const raw = params.get(f.key);
+    if (raw === null) continue;
+    const value = parseNumber(f, raw);
+    if (typeof value === "number") settings[f.key] = value;
+    else notes.push(`In this link: ${value} Using ${ARTICLE_SETTINGS[f.key]}.`);
+  }
   const hidden = params.get("hidden");
-  if (hidden === "sigmoid" || hidden === "tanh" || hidden === "relu") settings.hidden = hidden;
-  if (params.has("updateBias")) settings.updateBias = params.get("updateBias") === "true";
-  return { code, settings, note };
+  if (isHidden(hidden)) settings.hidden = hidden;
+  else if (hidden !== null) notes.push(`In this link: the hidden activation must be sigmoid, tanh or relu; got "${hidden}". Using ${ARTICLE_SETTINGS.hidden}.`);
+  const bias = params.get("updateBias");
+  if (bias === "true" || bias === "false") settings.updateBias = bias === "true";
+  else if (bias !== null) notes.push(`In this link: updateBias must be true or false; got "${bias}". Using ${ARTICLE_SETTINGS.updateBias}.`);
+  return { code, settings, notes };
 }
 
 // ------------------------------------------------------------------ the editor
@@ -149,9 +223,21 @@ const editor = new EditorView({
   doc: initial.code,
   parent: $("editor"),
   extensions: [
+    // Before basicSetup's keymap, which would insert a line on Ctrl/Shift+Enter.
+    Prec.highest(keymap.of([
+      { key: "Mod-Enter", run: () => (train(), true) },
+      { key: "Shift-Enter", run: () => (check(), true) },
+      { key: "Escape", run: () => busy() && (stop(), true) }, // when idle, Escape keeps its editor meaning (closing a panel)
+    ])),
     basicSetup,
     javascript({ typescript: true }),
     lintGutter(),
+    // Refuse an edit past the size the link can carry, rather than let the address bar fall behind the editor.
+    EditorState.transactionFilter.of((tr) => {
+      if (!tr.docChanged || tr.newDoc.length <= MAX_CODE_CHARS) return tr;
+      say(`Edit refused: the editor holds at most ${MAX_CODE_CHARS.toLocaleString("en")} characters (so that the link in the address bar can carry the rule); this edit would make it ${tr.newDoc.length.toLocaleString("en")}.`);
+      return [];
+    }),
     EditorView.updateListener.of((update) => {
       if (!update.docChanged) return;
       clearError();
@@ -164,7 +250,17 @@ const editor = new EditorView({
 });
 showSettings(initial.settings);
 writeHash();
-if (initial.note) say(initial.note);
+
+/** A link opened in this tab (hashchange): its rule and settings replace the page's, or the page says why not. */
+function loadHash(): void {
+  const { code, settings, notes } = readHash();
+  window.clearTimeout(hashTimer);
+  if (code !== editor.state.doc.toString()) editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: code } });
+  showSettings(settings);
+  writeHash();
+  say(notes.length > 0 ? notes.join(" ") : "Loaded the rule and settings of the new link.");
+}
+window.addEventListener("hashchange", loadHash); // writeHash's replaceState fires none, so this is always someone else's link
 
 inputs.preset.addEventListener("change", () => {
   const preset = presetById(inputs.preset.value);
@@ -172,7 +268,18 @@ inputs.preset.addEventListener("change", () => {
   editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: preset.code } });
   writeHash();
 });
-for (const el of [inputs.learningRate, inputs.epochs, inputs.seed, inputs.hidden, inputs.updateBias]) el.addEventListener("change", writeHash);
+for (const f of NUMBER_FIELDS) {
+  f.input.addEventListener("change", () => {
+    const value = readField(f);
+    markField(f, typeof value === "string" ? value : undefined);
+    writeHash();
+  });
+  // While the field is marked, clear the mark as soon as its value is right.
+  f.input.addEventListener("input", () => {
+    if (f.input.hasAttribute("aria-invalid") && typeof readField(f) === "number") markField(f, undefined);
+  });
+}
+for (const el of [inputs.hidden, inputs.updateBias]) el.addEventListener("change", writeHash);
 
 // ------------------------------------------------------------------ messages and errors
 
@@ -180,13 +287,16 @@ function say(text: string): void {
   $("status").textContent = text;
 }
 
+const busy = (): boolean => status.state === "checking" || status.state === "training";
+
 function setState(state: LabState): void {
   status.state = state;
   document.body.dataset.state = state;
-  const busy = state === "checking" || state === "training";
-  $<HTMLButtonElement>("check").disabled = busy;
-  $<HTMLButtonElement>("train").disabled = busy;
-  $<HTMLButtonElement>("stop").disabled = !busy;
+  // aria-disabled, not disabled: a disabled button loses the focus (to <body>), and a keyboard
+  // user who pressed Train or Stop would have to find their place again.
+  $("check").setAttribute("aria-disabled", String(busy()));
+  $("train").setAttribute("aria-disabled", String(busy()));
+  $("stop").setAttribute("aria-disabled", String(!busy()));
 }
 
 function clearError(): void {
@@ -278,12 +388,13 @@ function showReport(report: CheckReport): void {
   });
   $("report").innerHTML =
     `<p>Your rules against the library's on training samples ${report.samples.join(", ")}, from the same weights; then finite differences on sample ${report.samples[0]}: <b>${report.verdict}</b>. A flagged layer whose layer above passes is where the error starts (it travels backwards).</p>` +
-    `<table><thead><tr><th>layer</th><th>delta</th><th>max |diff|</th><th>dL/dW</th><th>max |diff|</th><th>finite diff. max rel. error</th><th>verdict</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+    `<div class="table-scroll"><table><thead><tr><th>layer</th><th>delta</th><th>max |diff|</th><th>dL/dW</th><th>max |diff|</th><th>finite diff. max rel. error</th><th>verdict</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
 function check(): void {
+  if (busy()) return; // the buttons stay clickable while aria-disabled
   const settings = readSettings();
-  if (typeof settings === "string") return say(settings);
+  if (Array.isArray(settings)) return say(`Not checking: ${settings.join(" ")}`);
   stopWorkers();
   clearError();
   status.report = undefined;
@@ -310,6 +421,35 @@ let redrawPending = false;
 let boundary: { setup: BoundarySetup; X: Matrix; z: number[][] } | undefined;
 let epochsOfRun = 0;
 
+/** Narrower than this, the three panels side by side would be under 150 px each: they are stacked instead. */
+const STACK_BELOW_PX = 640;
+const stacked = (): boolean => livePlot.clientWidth < STACK_BELOW_PX;
+
+/** trainingFigure's layout fitted to the page: its width, not the notebook's 980 px, and on a narrow screen the panels one above the other. */
+function pageLayout(layout: Partial<PlotlyModule.Layout>): Partial<PlotlyModule.Layout> {
+  const fitted = { ...layout, width: undefined, autosize: true };
+  if (!stacked()) return { ...fitted, height: 420, margin: { ...layout.margin, b: 100 }, legend: { ...layout.legend, y: -0.28 } };
+  const title = typeof layout.title === "object" ? layout.title.text ?? "" : String(layout.title ?? "");
+  return {
+    ...fitted,
+    height: 1000,
+    title: { text: title.replace(/^[^<]*/, "Your rules; the library's in grey") }, // the full title is wider than a phone
+    margin: { ...layout.margin, l: 50, r: 10, b: 60 },
+    legend: { ...layout.legend, y: -0.07 },
+    xaxis: { ...layout.xaxis, domain: [0, 1], anchor: "y" },
+    yaxis: { ...layout.yaxis, domain: [0.72, 1] },
+    xaxis2: { ...layout.xaxis2, domain: [0, 1], anchor: "y2" },
+    yaxis2: { ...layout.yaxis2, domain: [0.38, 0.62] },
+    xaxis3: { ...layout.xaxis3, domain: [0, 1], anchor: "y3" },
+    yaxis3: { ...layout.yaxis3, domain: [0, 0.3] },
+  };
+}
+let drawnStacked: boolean | undefined;
+// Crossing the width where the panels stack (a phone turned) needs a new layout, not just a resize.
+window.addEventListener("resize", () => {
+  if (drawnStacked !== undefined && drawnStacked !== stacked()) scheduleRedraw();
+});
+
 /** Redraws the live figure (src/figures/live-figure.ts's trainingFigure) at the next animation frame. */
 function scheduleRedraw(): void {
   if (redrawPending || !boundary || boundary.z.length === 0) return;
@@ -327,12 +467,8 @@ function scheduleRedraw(): void {
       points: { X: b.X, y: b.setup.points.labels },
     });
     void plotly().then(async (P) => {
-      // The page's width, not the notebook's 980 px.
-      const layout = {
-        ...figure.layout, width: undefined, autosize: true, height: 420,
-        margin: { ...figure.layout.margin, b: 100 }, legend: { ...figure.layout.legend, y: -0.28 },
-      } as Partial<PlotlyModule.Layout>;
-      await P.react(livePlot, figure.data as PlotlyModule.Data[], layout, { responsive: true, displaylogo: false });
+      drawnStacked = stacked();
+      await P.react(livePlot, figure.data as PlotlyModule.Data[], pageLayout(figure.layout as Partial<PlotlyModule.Layout>), { responsive: true, displaylogo: false });
       status.boundaryFrames++;
     });
   });
@@ -361,9 +497,16 @@ function startGhost(settings: PageSettings): void {
   });
 }
 
+/** Empties the figure, so that a run that drew nothing does not stand beside the previous run's picture titled "Your rules". */
+function clearFigure(): void {
+  boundary = undefined;
+  if (plotlyPromise) void plotlyPromise.then((P) => P.purge(livePlot));
+}
+
 function train(): void {
+  if (busy()) return;
   const settings = readSettings();
-  if (typeof settings === "string") return say(settings);
+  if (Array.isArray(settings)) return say(`Not training: ${settings.join(" ")}`);
   stopWorkers();
   clearError();
   status.records = [];
@@ -403,14 +546,25 @@ function train(): void {
         scheduleRedraw();
         break;
       }
-      case "diverged":
+      case "diverged": {
         status.records = m.records;
         finish("diverged");
-        say(m.message);
-        scheduleRedraw();
+        // Epoch N is the checkpoint that found it: at N itself for the first one, else somewhere since the previous one.
+        const what = `Your rules produced ${m.nan ? "NaN" : "a loss that is not finite"} ${m.records.length === 0 ? "at" : "by"} epoch ${m.epoch}`;
+        const smaller = `try a smaller learning rate (e.g. ${settings.learningRate / 10}), or Check the rules`;
+        const last = m.records[m.records.length - 1];
+        if (!last) {
+          clearFigure();
+          say(`${what} before the first checkpoint; nothing to draw. If the library's rules train at this learning rate, look at your rules; else ${smaller}.`);
+        } else {
+          say(`${what}; the figure ends at the last finite checkpoint, epoch ${last.epoch} (MSE ${last.mse.toFixed(6)}, test accuracy ${(last.accuracy * 100).toFixed(2)}%). To go further, ${smaller}.`);
+          scheduleRedraw();
+        }
         break;
+      }
       case "error":
         finish("error");
+        if (!boundary || boundary.z.length === 0) clearFigure();
         showError(m.error);
         say("Training stopped: your code failed (see the message under the editor).");
         break;
@@ -430,8 +584,19 @@ function stop(): void {
 $("check").addEventListener("click", check);
 $("train").addEventListener("click", train);
 $("stop").addEventListener("click", stop);
+// Outside the editor too (a button or a setting has the focus): Esc stops, Ctrl/Cmd+Enter trains.
+// The editor's keymap has handled (and marked) the keys pressed in it.
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented) return;
+  if (event.key === "Escape") stop();
+  else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    train();
+  }
+});
 setState("idle");
 status.ready = true;
 status.readyAtMs = performance.now();
-say("Ready. Check compares your rules with the reference; Train trains the article's network with them.");
+// A link that could not be restored says so here, in place of "Ready".
+say(initial.notes.length > 0 ? initial.notes.join(" ") : "Ready. Check compares your rules with the reference; Train trains the article's network with them.");
 void plotly(); // start fetching plotly.js now that the editor is usable

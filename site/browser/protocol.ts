@@ -3,8 +3,8 @@ import type { EpochRecord } from "../../src/core/history";
 import type { Agreement } from "../../src/lab/lab-check";
 import { LESSON_SETTINGS, type LabSettings } from "../../src/lab/lab";
 
-/** The page's settings: the lab's, with the hidden activation always given. */
-export type PageSettings = LabSettings & { hidden: NonNullable<LabSettings["hidden"]> };
+/** The page's settings: the lab's, with one hidden activation for every hidden layer, always given (the page has one menu). */
+export type PageSettings = LabSettings & { hidden: Extract<NonNullable<LabSettings["hidden"]>, string> };
 
 /** The lesson's run (notebook 04's settings; seed 1, since the lesson has none). */
 export const ARTICLE_SETTINGS: Readonly<PageSettings> = { ...LESSON_SETTINGS, hidden: "sigmoid" };
@@ -57,4 +57,5 @@ export type FromWorker =
   | { type: "record"; record: EpochRecord }
   | { type: "boundary"; epoch: number; z: number[][] }
   | { type: "done"; records: EpochRecord[]; seconds: number }
-  | { type: "diverged"; message: string; records: EpochRecord[] };
+  /** The loss stopped being finite at `epoch` (`nan`: it was NaN, else infinite); `records` are the finite checkpoints before it. */
+  | { type: "diverged"; epoch: number; nan: boolean; records: EpochRecord[] };

@@ -56,7 +56,8 @@ function run(job: ToWorker): void {
     }),
   });
   const records = result.history.records;
-  if (result.diverged !== undefined) post({ type: "diverged", message: result.diverged, records });
+  // The page words the divergence itself (result.diverged speaks to the API's user: error.history, ...), from result.divergence.
+  if (result.divergence !== undefined) post({ type: "diverged", epoch: result.divergence.epoch, nan: Number.isNaN(result.divergence.loss), records });
   else post({ type: "done", records, seconds: result.seconds });
 }
 

@@ -173,6 +173,8 @@ export interface LabRun {
   seconds: number;
   /** The divergence message, when the loss stopped being finite. */
   diverged?: string;
+  /** The same as data: the epoch whose loss was not finite, that loss (NaN or Infinity), and TrainingDivergedError's kind. */
+  divergence?: { epoch: number; loss: number; kind: TrainingDivergedError["kind"] };
   /** True when this run came from the cache instead of being trained now. */
   cached: boolean;
   /** For a cached run: why it is believed to be what training now would give. */
@@ -194,12 +196,14 @@ export function trainCandidate(candidate: Candidate, settings: LabSettings, opti
   const start = Date.now();
   let history: TrainingHistory;
   let diverged: string | undefined;
+  let divergence: LabRun["divergence"];
   try {
     history = nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, settings.learningRate, settings.epochs, options.watch?.(nn));
   } catch (e) {
     if (!(e instanceof TrainingDivergedError)) throw e;
     history = e.history;
     diverged = e.message;
+    divergence = { epoch: e.epoch, loss: e.loss, kind: e.kind };
   }
-  return { label: options.label ?? describeCandidate(candidate), settings, history, network: nn, seconds: (Date.now() - start) / 1000, cached: false, ...(diverged === undefined ? {} : { diverged }) };
+  return { label: options.label ?? describeCandidate(candidate), settings, history, network: nn, seconds: (Date.now() - start) / 1000, cached: false, ...(diverged === undefined ? {} : { diverged, divergence }) };
 }
