@@ -16,7 +16,7 @@ export { Layer } from "./core/layer";
 export { type DeltaRules, type OutputDeltaRule, type HiddenDeltaRule, outputLayerDelta, hiddenLayerDelta, articleDeltaRules } from "./core/delta-rules";
 export { oneHot, accuracy, meanSquaredError, argmaxRow } from "./core/metrics";
 export { type EpochRecord, TrainingHistory, formatRecord } from "./core/history";
-export { NeuralNetwork, type NetworkOptions, type TrainOptions, type TrainingStep, TrainingDivergedError, TrainingStepError, layerLabel } from "./core/network";
+export { NeuralNetwork, type NetworkOptions, type TrainOptions, type TrainingStep, type Training, TrainingDivergedError, TrainingStepError, layerLabel } from "./core/network";
 export { type NetworkJSON, parseNetworkJSON } from "./core/network-json";
 
 export { gradientCheck, gradientVerdict, relativeError, GRADIENT_CHECK_THRESHOLDS, type GradientCheckOptions, type GradientCheckResult, type GradientCheckEntry, type GradientCheckRow, type GradientVerdict, type LayerGradientCheck } from "./lab/gradient-check";

@@ -318,3 +318,22 @@ test("divergence in the first epoch restores the weights the network had before 
   );
   assert.equal(JSON.stringify(nn.toJSON()), before);
 });
+
+test("startTraining, one epoch at a time with pauses between, is train: the same records and weights bit for bit; a done training refuses another epoch", async () => {
+  const whole = build({ sizes: [2, 25, 50, 25, 2], activations: ["sigmoid", "sigmoid", "sigmoid", "sigmoid"] }, 1);
+  const history = whole.train(split.XTrain, split.XTest, split.yTrain, split.yTest, 0.1, 12, { recordEvery: 5 });
+  const stepped = build({ sizes: [2, 25, 50, 25, 2], activations: ["sigmoid", "sigmoid", "sigmoid", "sigmoid"] }, 1);
+  const epochs: number[] = [];
+  const training = stepped.startTraining(split.XTrain, split.XTest, split.yTrain, split.yTest, 0.1, 12, { recordEvery: 5, onEpoch: (e) => void epochs.push(e) });
+  assert.equal(training.epoch, 0);
+  while (!training.done) {
+    training.runEpoch();
+    await new Promise((resolve) => setImmediate(resolve)); // a pause, as a page's worker makes to read its messages
+  }
+  assert.deepEqual(epochs, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  assert.equal(training.epoch, 13);
+  assert.deepEqual(training.history.toJSON(), history.toJSON());
+  assert.deepEqual(stepped.toJSON(), whole.toJSON());
+  assert.throws(() => training.runEpoch(), /startTraining: the training is done \(epochs 0\.\.12 ran\); start another/);
+  assert.throws(() => stepped.startTraining(split.XTrain, split.XTest, split.yTrain, split.yTest, -1, 3), /startTraining: learningRate/);
+});

@@ -166,6 +166,19 @@ export class TrainingStepError extends Error {
   }
 }
 
+/** A training in progress (`startTraining`), run one epoch at a time. */
+export interface Training {
+  /** The records so far. */
+  readonly history: TrainingHistory;
+  readonly maxEpochs: number;
+  /** The next epoch to run (maxEpochs + 1 when done). */
+  readonly epoch: number;
+  /** Every epoch ran, or one failed (it threw). */
+  readonly done: boolean;
+  /** Runs the next epoch: every sample, the record when one is due, the hooks; throws as `train` does. */
+  runEpoch(): void;
+}
+
 /** A stack of `Layer`s trained by hand-written backpropagation, as in the article. */
 export class NeuralNetwork {
   private readonly _layers: Layer[] = [];
@@ -300,6 +313,26 @@ export class NeuralNetwork {
     }
   }
 
+  /**
+   * One pass over the training set, one SGD step per sample in order (the
+   * hot loop, its values in locals). `progress.sample` says where it stopped
+   * if a step throws.
+   */
+  private epochOfSteps(trainX: Matrix, targets: Matrix, target: Float64Array, ownStep: TrainingStep | null, rows: Float64Array[], lr: number, progress: { sample: number }): void {
+    const nClasses = target.length;
+    const nFeatures = trainX.cols;
+    let s = 0;
+    try {
+      for (; s < trainX.rows; s++) {
+        for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
+        if (ownStep) this.runStep(ownStep, rows[s], 0, target, lr);
+        else this.runStep(null, trainX.data, s * nFeatures, target, lr);
+      }
+    } finally {
+      progress.sample = s;
+    }
+  }
+
   /** One SGD step on one sample: the network's own step if given, else the library's. */
   private runStep(ownStep: TrainingStep | null, input: Float64Array, inputOffset: number, target: Float64Array, lr: number): void {
     if (ownStep) {
@@ -369,6 +402,7 @@ export class NeuralNetwork {
    * article's `range(max_epochs + 1)`), one sample at a time in order. Every
    * `recordEvery` epochs it records the train MSE and the test accuracy, and
    * also at the last epoch, so `history.last` is always the final network.
+   * It is `startTraining` run to its end: the same epochs, the same bits.
    */
   train(
     XTrain: MatrixLike,
@@ -379,29 +413,51 @@ export class NeuralNetwork {
     maxEpochs: number,
     options: TrainOptions = {},
   ): TrainingHistory {
+    const training = this.startTraining(XTrain, XTest, yTrain, yTest, learningRate, maxEpochs, options, "train");
+    while (!training.done) training.runEpoch();
+    return training.history;
+  }
+
+  /**
+   * `train`, one epoch at a time: checks everything as `train` does, then
+   * returns a Training whose `runEpoch()` runs the next epoch (every sample,
+   * the record when one is due, the hooks). Whoever holds it can stop between
+   * epochs, for a pause, one epoch at a time, or to let a page's worker read
+   * its messages; `train` itself is this, run to the end.
+   */
+  startTraining(
+    XTrain: MatrixLike,
+    XTest: MatrixLike,
+    yTrain: ArrayLike<number>,
+    yTest: ArrayLike<number>,
+    learningRate: number,
+    maxEpochs: number,
+    options: TrainOptions = {},
+    where = "startTraining",
+  ): Training {
     // Check everything before touching a weight.
-    const trainX = this.toInputMatrix(XTrain, "train: XTrain");
-    const testX = this.toInputMatrix(XTest, "train: XTest");
+    const trainX = this.toInputMatrix(XTrain, `${where}: XTrain`);
+    const testX = this.toInputMatrix(XTest, `${where}: XTest`);
     const nClasses = this.nOutputs;
-    if (!isList(yTrain)) throw new Error(`train: yTrain must be an array of class labels, got ${describe(yTrain)}`);
-    if (!isList(yTest)) throw new Error(`train: yTest must be an array of class labels, got ${describe(yTest)}`);
-    if (yTrain.length !== trainX.rows) throw new Error(`train: yTrain must have one label per row of XTrain (${trainX.rows}), got ${yTrain.length}`);
-    if (yTest.length !== testX.rows) throw new Error(`train: yTest must have one label per row of XTest (${testX.rows}), got ${yTest.length}`);
-    assertLabels(yTrain, nClasses, "train: yTrain");
-    assertLabels(yTest, nClasses, "train: yTest");
-    assertLearningRate(learningRate, "train");
-    assertDeltaRules(this.deltaRules, "train");
-    assertStep(this.step, "train");
+    if (!isList(yTrain)) throw new Error(`${where}: yTrain must be an array of class labels, got ${describe(yTrain)}`);
+    if (!isList(yTest)) throw new Error(`${where}: yTest must be an array of class labels, got ${describe(yTest)}`);
+    if (yTrain.length !== trainX.rows) throw new Error(`${where}: yTrain must have one label per row of XTrain (${trainX.rows}), got ${yTrain.length}`);
+    if (yTest.length !== testX.rows) throw new Error(`${where}: yTest must have one label per row of XTest (${testX.rows}), got ${yTest.length}`);
+    assertLabels(yTrain, nClasses, `${where}: yTrain`);
+    assertLabels(yTest, nClasses, `${where}: yTest`);
+    assertLearningRate(learningRate, where);
+    assertDeltaRules(this.deltaRules, where);
+    assertStep(this.step, where);
     if (typeof maxEpochs !== "number" || !Number.isInteger(maxEpochs) || maxEpochs < 0 || maxEpochs > MAX_EPOCHS) {
-      throw new Error(`train: maxEpochs must be an integer in [0, ${MAX_EPOCHS}], got ${describe(maxEpochs)}`);
+      throw new Error(`${where}: maxEpochs must be an integer in [0, ${MAX_EPOCHS}], got ${describe(maxEpochs)}`);
     }
-    const opts = optionsObject<TrainOptions>(options, ["recordEvery", "onRecord", "onEpoch"], "train");
+    const opts = optionsObject<TrainOptions>(options, ["recordEvery", "onRecord", "onEpoch"], where);
     const recordEvery = opts.recordEvery ?? 10;
     if (typeof recordEvery !== "number" || !Number.isInteger(recordEvery) || recordEvery < 1) {
-      throw new Error(`train: options.recordEvery must be a positive integer, got ${describe(recordEvery)}`);
+      throw new Error(`${where}: options.recordEvery must be a positive integer, got ${describe(recordEvery)}`);
     }
     for (const hook of ["onRecord", "onEpoch"] as const) {
-      if (opts[hook] !== undefined && typeof opts[hook] !== "function") throw new Error(`train: options.${hook} must be a function, got ${describe(opts[hook])}`);
+      if (opts[hook] !== undefined && typeof opts[hook] !== "function") throw new Error(`${where}: options.${hook} must be a function, got ${describe(opts[hook])}`);
     }
 
     const targets = oneHot(yTrain, nClasses);
@@ -414,17 +470,17 @@ export class NeuralNetwork {
     // The weights at the last checkpoint whose loss was finite (at first: as given).
     const checkpoint = this.saveWeights();
     let checkpointEpoch: number | null = null;
-    for (let epoch = 0; epoch <= maxEpochs; epoch++) {
-      let s = 0;
+    let epoch = 0;
+    const runEpoch = (): void => {
+      if (epoch > maxEpochs) throw new Error(`${where}: the training is done (epochs 0..${maxEpochs} ran); start another`);
+      const progress = { sample: 0 };
       try {
-        for (; s < trainX.rows; s++) {
-          for (let k = 0; k < nClasses; k++) target[k] = targets.data[s * nClasses + k]; // a copy, no subarray view per step
-          if (ownStep) this.runStep(ownStep, rows[s], 0, target, learningRate);
-          else this.runStep(null, trainX.data, s * nFeatures, target, learningRate);
-        }
+        this.epochOfSteps(trainX, targets, target, ownStep, rows, learningRate, progress);
       } catch (e) {
         this.restoreWeights(checkpoint); // nothing half-changed: the weights of the last checkpoint
-        throw this.stepError(e, "train", epoch, s);
+        const at = epoch;
+        epoch = maxEpochs + 1; // a training that failed is over
+        throw this.stepError(e, where, at, progress.sample);
       }
       if (epoch % recordEvery === 0 || epoch === maxEpochs) {
         const scores = this.probabilitiesOf(trainX);
@@ -433,7 +489,9 @@ export class NeuralNetwork {
         if (blownUp !== undefined) {
           this.restoreWeights(checkpoint);
           const largest = this._layers.reduce((m, l) => l.weights.data.reduce((a, w) => Math.max(a, Math.abs(w)), m), 0);
-          throw new TrainingDivergedError(epoch, Number.isNaN(blownUp) ? NaN : Infinity, learningRate, checkpointEpoch, history, largest);
+          const at = epoch;
+          epoch = maxEpochs + 1;
+          throw new TrainingDivergedError(at, Number.isNaN(blownUp) ? NaN : Infinity, learningRate, checkpointEpoch, history, largest);
         }
         const mse = meanSquaredError(scores, targets);
         const record = { epoch, mse, accuracy: accuracy(this.forwardBatch(testX), yTest) };
@@ -443,8 +501,19 @@ export class NeuralNetwork {
         opts.onRecord?.(record);
       }
       opts.onEpoch?.(epoch, maxEpochs);
-    }
-    return history;
+      epoch++;
+    };
+    return {
+      history,
+      maxEpochs,
+      get epoch() {
+        return epoch;
+      },
+      get done() {
+        return epoch > maxEpochs;
+      },
+      runEpoch,
+    };
   }
 
   /**
