@@ -25,7 +25,7 @@ export { ARTICLE_SIZES, articleData, articleNetwork } from "./lab/experiment";
 export type { ArticleNetworkOptions } from "./lab/experiment";
 export { runExperiment, runLabel, checkRuns } from "./lab/sweep";
 export type { SweepRun, SweepResult, SweepProgress } from "./lab/sweep";
-export { type Candidate, type LabRun, type LabSettings, LESSON_SETTINGS, labSettings, labNetwork, isLibrary, describeCandidate, trainCandidate } from "./lab/lab";
+export { type Candidate, type LabRun, type LabSettings, LESSON_SETTINGS, labSettings, labNetwork, isLibrary, describeCandidate, trainCandidate, startCandidate, type CandidateTraining, LAB_BOUNDS, LESSON_SHAPE, labData, hiddenActivations, type HiddenActivation } from "./lab/lab";
 export { cachedRun, rememberRun, runKey, labCache, copyRun, copyNetwork } from "./lab/lab-cache";
 export { type CandidateCheck, type LayerComparison, type Agreement, type Quantity, checkCandidate, agreement } from "./lab/lab-check";
 export {

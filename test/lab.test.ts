@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import ts from "typescript";
 import { HiddenDeltaRule, NeuralNetwork, TrainingDivergedError, TrainingHistory, TrainingStep, TrainingStepError, articleData, articleNetwork, gradientCheck, hiddenLayerDelta, oneHot, outputLayerDelta } from "../src/index";
-import { LESSON_SETTINGS, type LabSettings, hiddenLayersText, labData, labNetwork, labSettings, trainCandidate } from "../src/lab/lab";
+import { LESSON_SETTINGS, type LabSettings, hiddenLayersText, labData, labNetwork, labSettings, startCandidate, trainCandidate } from "../src/lab/lab";
 import { cachedRun, labCache, rememberRun, runKey } from "../src/lab/lab-cache";
 import { agreement, checkCandidate } from "../src/lab/lab-check";
 import { codeOf, describeRun, runFromSaved, savedRunOf } from "../src/lab/runs";
@@ -477,4 +477,20 @@ test("blank slates get a verdict, not a crash: an empty hidden rule, an empty st
   assert.match(blankStep.report(), /write each layer's error into layer\.error and its delta into layer\.delta/);
   assert.throws(() => checkCandidate({ hidden: (layer, next) => void (layer.delta[0] = (next as unknown as { foo: { bar: number } }).foo.bar) }),
     /checkCandidate \(the check before training\): your hidden rule \(network\.deltaRules\.hidden\) in layers\[2\] \(hidden layer 3 of 3, 50x25\) threw on training sample 0: TypeError/);
+});
+
+test("startCandidate, stepped epoch by epoch, gives trainCandidate's run; a diverging candidate comes back as a run with its divergence as data", () => {
+  const s = labSettings({ epochs: 6, learningRate: 0.1, layers: [10, 10] });
+  const whole = trainCandidate({ hidden: forgotDerivative }, s);
+  const stepped = startCandidate({ hidden: forgotDerivative }, s);
+  let run;
+  let epochs = 0;
+  while (!(run = stepped.next())) epochs++;
+  assert.equal(epochs, 6, "epochs 0..5 return nothing, epoch 6 returns the run");
+  assert.deepEqual(run.history.toJSON(), whole.history.toJSON());
+  assert.deepEqual(run.network.toJSON(), whole.network.toJSON());
+  const nan = startCandidate({ hidden: (layer, next) => (hiddenLayerDelta(layer, next), void (layer.delta[0] = NaN)) }, labSettings({ epochs: 30 }));
+  let out;
+  while (!(out = nan.next()));
+  assert.ok(out.diverged && out.divergence && Number.isNaN(out.divergence.loss) && out.divergence.epoch === 0 && out.divergence.kind === "first epoch");
 });

@@ -181,6 +181,52 @@ export interface LabRun {
   reused?: string;
 }
 
+/** A candidate's training in progress (`startCandidate`), one epoch at a time. */
+export interface CandidateTraining {
+  /** The network being trained (its weights move with each epoch). */
+  network: NeuralNetwork;
+  /** The next epoch to run. */
+  readonly epoch: number;
+  /**
+   * Runs the next epoch; returns the run once the last epoch ran or the loss
+   * stopped being finite (a divergence is returned, not thrown), else
+   * undefined. A rule that throws is thrown (TrainingStepError).
+   */
+  next(): LabRun | undefined;
+}
+
+/**
+ * `trainCandidate`, one epoch at a time, for a page's worker that pauses,
+ * resumes and steps between epochs; `trainCandidate` is this, run to its end.
+ */
+export function startCandidate(candidate: Candidate, settings: LabSettings, options: { label?: string; watch?: (network: NeuralNetwork) => TrainOptions } = {}): CandidateTraining {
+  settings = labSettings(settings, "trainCandidate"); // checked here too: Deno runs cells without type checks
+  const nn = labNetwork(candidate, settings, "trainCandidate");
+  const { split } = labData(settings);
+  const training = nn.startTraining(split.XTrain, split.XTest, split.yTrain, split.yTest, settings.learningRate, settings.epochs, options.watch?.(nn), "train");
+  let seconds = 0; // training time only: a paused run does not count its pauses
+  const run = (extra: Partial<LabRun> = {}): LabRun =>
+    ({ label: options.label ?? describeCandidate(candidate), settings, history: training.history, network: nn, seconds, cached: false, ...extra });
+  return {
+    network: nn,
+    get epoch() {
+      return training.epoch;
+    },
+    next() {
+      const start = Date.now();
+      try {
+        training.runEpoch();
+      } catch (e) {
+        if (!(e instanceof TrainingDivergedError)) throw e;
+        seconds += (Date.now() - start) / 1000;
+        return run({ history: e.history, diverged: e.message, divergence: { epoch: e.epoch, loss: e.loss, kind: e.kind } });
+      }
+      seconds += (Date.now() - start) / 1000;
+      return training.done ? run() : undefined;
+    },
+  };
+}
+
 /**
  * Trains the candidate on the lesson's data with these settings, in this
  * thread; `options.watch` may return `train`'s hooks for the network it is
@@ -190,20 +236,9 @@ export interface LabRun {
  * thrown, saying where (TrainingStepError).
  */
 export function trainCandidate(candidate: Candidate, settings: LabSettings, options: { label?: string; watch?: (network: NeuralNetwork) => TrainOptions } = {}): LabRun {
-  settings = labSettings(settings, "trainCandidate"); // checked here too: Deno runs cells without type checks
-  const nn = labNetwork(candidate, settings, "trainCandidate");
-  const { split } = labData(settings);
-  const start = Date.now();
-  let history: TrainingHistory;
-  let diverged: string | undefined;
-  let divergence: LabRun["divergence"];
-  try {
-    history = nn.train(split.XTrain, split.XTest, split.yTrain, split.yTest, settings.learningRate, settings.epochs, options.watch?.(nn));
-  } catch (e) {
-    if (!(e instanceof TrainingDivergedError)) throw e;
-    history = e.history;
-    diverged = e.message;
-    divergence = { epoch: e.epoch, loss: e.loss, kind: e.kind };
+  const training = startCandidate(candidate, settings, options);
+  for (;;) {
+    const run = training.next();
+    if (run) return run;
   }
-  return { label: options.label ?? describeCandidate(candidate), settings, history, network: nn, seconds: (Date.now() - start) / 1000, cached: false, ...(diverged === undefined ? {} : { diverged, divergence }) };
 }
