@@ -60,7 +60,7 @@ async function main(): Promise<void> {
             if (e.data.type === "done") { w.terminate(); resolve({ seconds: e.data.seconds, records: e.data.records }); }
             if (e.data.type === "error" || e.data.type === "diverged") { w.terminate(); reject(new Error(JSON.stringify(e.data))); }
           };
-          w.postMessage({ type: "train", rules: { kind: "reference" }, settings: ${JSON.stringify({ ...ARTICLE_SETTINGS, epochs })}, boundaryEveryMs: 1e12 });
+          w.postMessage({ type: "train", rules: { kind: "reference" }, settings: ${JSON.stringify({ ...ARTICLE_SETTINGS, epochs })}, frameEveryMs: 1e12, neurons: null });
         })`) as Promise<{ seconds: number; records: EpochRecord[] }>;
       // Alternate the order, so neither side always runs on a machine warmed (or loaded) by the other.
       const order = r % 2 === 0 ? ["node", "browser"] : ["browser", "node"];

@@ -15,17 +15,26 @@
  * an endless loop is stopped too; the article's rules for 50 epochs give
  * Node's numbers (1e-12 relative, identical accuracies); NaN at epoch 0 is
  * said in the page's words and clears the figure; at 390x844 nothing scrolls
- * the page sideways and the panels are stacked. Exit 1 on any failure.
+ * the page sideways and the panels are stacked; the blank hidden rule's check
+ * names layers[2]'s error first, and the rule written out is right and
+ * trains to Node's numbers; step mode checks and trains notebook 03's step to
+ * Node's numbers, and its link reopens it; Playground's controls (layers 8,8,
+ * tanh, noise 0.3, 400 points) train with the reference following them, and
+ * round-trip through the link; wrong layers, noise and points are refused at
+ * their control; Pause holds the epochs, One epoch adds exactly one, Resume
+ * finishes with Node's numbers; the neuron view draws one map per neuron of
+ * the chosen layer. Exit 1 on any failure.
  */
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../tools/shared/chromium";
 import { parseCommandLine, repoRoot } from "../tools/shared/cli";
 import type { EpochRecord } from "../src/core/history";
-import { trainCandidate } from "../src/lab/lab";
+import { type Candidate, type LabSettings, trainCandidate } from "../src/lab/lab";
+import { backpropagationStep } from "../bench/learner-step";
 import { PRESETS } from "./browser/presets";
-import { ARTICLE_SETTINGS } from "./browser/protocol";
+import { ARTICLE_SETTINGS, type PageSettings } from "./browser/protocol";
 import { serveStatic } from "./serve";
 
 const USAGE = `Usage: node build/site/check.js [--site output/site] [--screenshot docs/images/lab.png] [--lab-only]
@@ -64,6 +73,11 @@ export async function openSitePage(browser: Browser, origin: string, url: string
 /** Node's run of the article's network with the library's rules: what the page must reproduce. */
 export function nodeRecords(epochs: number): EpochRecord[] {
   return trainCandidate({}, { ...ARTICLE_SETTINGS, epochs }, { watch: () => ({ recordEvery: 10 }) }).history.records;
+}
+
+/** Node's run of `candidate` (the library's rules by default) with these settings, recorded every 10 epochs. */
+export function nodeRun(settings: LabSettings, candidate: Candidate = {}): EpochRecord[] {
+  return trainCandidate(candidate, settings, { watch: () => ({ recordEvery: 10 }) }).history.records;
 }
 
 /** The largest relative difference between two histories' MSEs (0 when every MSE is the same double). */
@@ -271,6 +285,8 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
     const cases: [hash: string, expected: string[]][] = [
       ["#code=@@not-base64@@", ["could not be decoded", "article's rules"]],
       ["#preset=no-such-rule&epochs=-3", ['"no-such-rule"', "article's rules", "Epochs must be a whole number from 1 to 10000", '"-3"']],
+      ["#layers=0,3&hidden=tanh,relu&points=5", ["Hidden layers must be 1 to 6 widths", '"0,3"', "one of them per hidden layer", "Points must be a whole number from 20 to 10000"]],
+      ["#mode=graph&code=@@", ['editor mode "graph"', "could not be decoded"]],
     ];
     const said: string[] = [];
     for (const [hash, expected] of cases) {
@@ -313,7 +329,7 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
   }, page);
 
   await step("lab: a wrong setting is refused at its field, and nothing trains", async (p) => {
-    const valid = { lr: "0.01", epochs: "1000", seed: "1" };
+    const valid = { lr: "0.01", epochs: "1000", seed: "1", layers: "25, 50, 25", noise: "0.2", points: "2000" };
     const cases: [field: keyof typeof valid, value: string, expected: string][] = [
       ["epochs", "", "Epochs must be a whole number from 1 to 10000"],
       ["epochs", "0", "Epochs must be a whole number from 1 to 10000"],
@@ -324,6 +340,16 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
       ["seed", "-1", "Seed must be a whole number from 0 to 4294967295"],
       ["seed", "4294967296", "Seed must be a whole number from 0 to 4294967295"],
       ["seed", "", "Seed must be a whole number from 0"],
+      ["layers", "0, 5", "Hidden layers must be 1 to 6 widths separated by commas, each a whole number from 1 to 200"],
+      ["layers", "201", "Hidden layers must be 1 to 6 widths"],
+      ["layers", "8, 8, 8, 8, 8, 8, 8", "Hidden layers must be 1 to 6 widths"],
+      ["layers", "8,, 8", "Hidden layers must be 1 to 6 widths"],
+      ["layers", "", "Hidden layers must be 1 to 6 widths"],
+      ["noise", "1.5", "Noise must be a number from 0 to 1"],
+      ["noise", "-0.1", "Noise must be a number from 0 to 1"],
+      ["points", "10", "Points must be a whole number from 20 to 10000"],
+      ["points", "400.5", "Points must be a whole number from 20 to 10000"],
+      ["points", "20000", "Points must be a whole number from 20 to 10000"],
     ];
     for (const [field, value, expected] of cases) {
       for (const [id, v] of Object.entries(valid)) await p.fill(`#${id}`, v);
@@ -350,6 +376,7 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
     await p.click("#check");
     must((await statusLine(p)).startsWith("Not checking"), `Check with empty epochs: "${await statusLine(p)}"`);
     for (const [id, v] of Object.entries(valid)) await p.fill(`#${id}`, v);
+    await p.dispatchEvent("#layers", "change");
     const marked = await labValue<number>(p, `document.querySelectorAll('.settings [aria-invalid="true"]').length`);
     must(marked === 0, `${marked} field(s) still marked invalid after correcting them`);
     return `${cases.length} wrong values refused, each with its message at the field; Check refused too`;
@@ -484,6 +511,169 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
       must(isStacked, `the panels are not stacked full width: ${JSON.stringify(panels)} in a plot ${plotWidth} px wide`);
       return `no sideways scroll (table ${table.table} px in a ${table.box} px box, overflow-x ${table.overflow}); panels stacked, ${panels.map((x) => `${Math.round(x.width)} px wide`).join(", ")}`;
     }, { width: 390, height: 844 }), page);
+
+
+  await step("lab: the blank hidden rule: Check names the first wrong quantity; a written solution is right and trains", async () =>
+    withLab("#preset=blank&epochs=20", async (p) => {
+      await p.click("#check");
+      must((await waitIdle(p, 120_000)) === "done", `Check: state ${await labValue(p, "window.lab.state")}, error ${JSON.stringify(await labValue(p, "window.lab.error"))}`);
+      const blank = await labValue<{ layer: number; quantity: string } | null>(p, "window.lab.report.firstWrong");
+      const said = (await p.textContent("#first-wrong")) ?? "";
+      // The blank rule writes nothing: the output layer is right, and hidden layer 3's error (-dL/do), the hidden rule's first number, is the first wrong one.
+      must(blank !== null && blank.layer === 2 && blank.quantity === "error", `firstWrong ${JSON.stringify(blank)}, expected layers[2]'s error`);
+      must(said.includes("layers[2]") && said.includes("error (-dL/do)"), `the page says "${said}"`);
+      must((await labValue<number>(p, `document.querySelectorAll('#report tr[data-first-wrong="error"][data-layer="2"]').length`)) === 1, "the table does not mark layers[2]'s row");
+      const code = await labValue<string>(p, "window.lab.code()");
+      const solution = code.replace("  const o = layer.lastActivation;\n};", `  const o = layer.lastActivation;
+  for (let j = 0; j < layer.nNeurons; j++) {
+    const Wj = next.weights.row(j);
+    let sum = 0;
+    for (let k = 0; k < next.nNeurons; k++) sum += Wj[k] * next.delta[k];
+    layer.error[j] = sum;
+    layer.delta[j] = sum * layer.activation.derivative(o[j]);
+  }
+};`);
+      must(solution !== code, "could not write the solution into the blank rule");
+      await setEditorCode(p, solution);
+      await p.click("#check");
+      must((await waitIdle(p, 120_000)) === "done", `Check of the solution: state ${await labValue(p, "window.lab.state")}`);
+      const right = await labValue<{ firstWrong: unknown; exact: boolean }>(p, "({ firstWrong: window.lab.report.firstWrong, exact: window.lab.report.exact })");
+      const rightSaid = (await p.textContent("#first-wrong")) ?? "";
+      must(right.firstWrong === null && rightSaid.startsWith("Right"), `the solution: firstWrong ${JSON.stringify(right.firstWrong)}, the page says "${rightSaid}"`);
+      await p.click("#train");
+      must((await waitIdle(p, 300_000)) === "done", `Train: state ${await labValue(p, "window.lab.state")}`);
+      const why = compareRecords(await labValue<EpochRecord[]>(p, "window.lab.records"), nodeRecords(20));
+      must(why === null, `the solution's run is not Node's: ${why}`);
+      return `blank: "${said.slice(0, 90)}..."; the solution: "${rightSaid.slice(0, 60)}...", trained 20 epochs to Node's numbers`;
+    }), page);
+
+  await step("lab: step mode: 03's step checks right, trains to Node's numbers, and travels in the link; the blank step gets a verdict", async () =>
+    withLab("#preset=step&epochs=30", async (p) => {
+      must((await p.inputValue("#mode")) === "step", `the editor mode is ${await p.inputValue("#mode")}`);
+      // The preset is notebook 03's cell, as bench/learner-step.ts holds it (test/lab.test.ts keeps that file equal to the cell).
+      const bench = readFileSync(join(repoRoot, "bench", "learner-step.ts"), "utf8");
+      const fromBench = bench.slice(bench.indexOf("function backpropagationStep")).trim();
+      const inPage = await labValue<string>(p, "window.lab.code()");
+      must(inPage.slice(inPage.indexOf("function backpropagationStep")).trim() === fromBench, "the step preset is not bench/learner-step.ts's backpropagationStep (notebook 03's cell)");
+      await p.click("#check");
+      must((await waitIdle(p, 120_000)) === "done", `Check: state ${await labValue(p, "window.lab.state")}, error ${JSON.stringify(await labValue(p, "window.lab.error"))}`);
+      const report = await labValue<{ firstWrong: unknown; exact: boolean; verdict: string }>(p, "({ firstWrong: window.lab.report.firstWrong, exact: window.lab.report.exact, verdict: window.lab.report.verdict })");
+      must(report.firstWrong === null && report.exact, `03's step: ${JSON.stringify(report)}`);
+      await p.click("#train");
+      must((await waitIdle(p, 300_000)) === "done", `Train: state ${await labValue(p, "window.lab.state")}, error ${JSON.stringify(await labValue(p, "window.lab.error"))}`);
+      const inBrowser = await labValue<EpochRecord[]>(p, "window.lab.records");
+      const inNode = nodeRun({ ...ARTICLE_SETTINGS, epochs: 30 }, backpropagationStep);
+      const why = compareRecords(inBrowser, inNode);
+      must(why === null, `03's step in the page is not 03's step in Node: ${why}`);
+      // An edit (not a preset): the link carries the mode and the code.
+      const edited = `${inPage}\n// my edit\n`;
+      await setEditorCode(p, edited);
+      await p.waitForFunction(`location.hash.includes("mode=step") && location.hash.includes("code=")`, undefined, { timeout: 10_000 }).catch(async () => {
+        throw new Error(`the link does not carry the step mode and code: ${await labValue<string>(p, "location.hash")}`);
+      });
+      const hash = await labValue<string>(p, "location.hash");
+      await withLab(hash, async (shared) => {
+        must((await shared.inputValue("#mode")) === "step", "the shared link does not open in step mode");
+        must((await labValue<string>(shared, "window.lab.code()")) === edited, "the shared link does not hold the same step");
+      });
+      await p.selectOption("#preset", "step-blank");
+      await p.click("#check");
+      must((await waitIdle(p, 120_000)) === "done", `Check of the blank step: state ${await labValue(p, "window.lab.state")}, error ${JSON.stringify(await labValue(p, "window.lab.error"))}`);
+      const blank = await labValue<{ layer: number; quantity: string } | null>(p, "window.lab.report.firstWrong");
+      must(blank !== null && blank.layer === 3 && blank.quantity === "delta", `the blank step: firstWrong ${JSON.stringify(blank)}, expected the output layer's delta`);
+      // Back to rules mode: the rules' editor comes back.
+      await p.selectOption("#mode", "rules");
+      must((await labValue<string>(p, "window.lab.code()")).includes("myHiddenDelta"), "rules mode does not show the rules");
+      return `03's step: right, bit for bit; 30 epochs = Node's (${inNode.length} records); the link (${hash.length} characters) reopens the step; the blank step's first wrong: layers[3] delta`;
+    }), page);
+
+  await step("lab: controls (layers 8,8, tanh, noise 0.3, 400 points, biases): the run and the reference follow them; the link round-trips", async () =>
+    withLab("", async (p) => {
+      await p.fill("#layers", "8, 8");
+      await p.dispatchEvent("#layers", "change");
+      await p.selectOption("#hidden", "tanh");
+      await p.fill("#noise", "0.3");
+      await p.dispatchEvent("#noise", "change");
+      await p.fill("#points", "400");
+      await p.dispatchEvent("#points", "change");
+      await p.fill("#lr", "0.1");
+      await p.dispatchEvent("#lr", "change");
+      await p.fill("#epochs", "40");
+      await p.dispatchEvent("#epochs", "change");
+      await p.setChecked("#bias", true);
+      const menus = await labValue<string[]>(p, `Array.from(document.querySelectorAll("#hidden-layers select")).map((s) => s.value)`);
+      must(menus.length === 2 && menus.every((m) => m === "tanh"), `the per-layer menus are ${JSON.stringify(menus)}`);
+      const settings: PageSettings = { ...ARTICLE_SETTINGS, layers: [8, 8], hidden: ["tanh", "tanh"], noise: 0.3, points: 400, learningRate: 0.1, epochs: 40, updateBias: true };
+      await p.click("#train");
+      must((await waitIdle(p, 300_000)) === "done", `Train: state ${await labValue(p, "window.lab.state")}, error ${JSON.stringify(await labValue(p, "window.lab.error"))}`);
+      await p.waitForFunction("window.lab.ghost.length === window.lab.records.length", undefined, { timeout: 120_000, polling: 100 }).catch(async () => {
+        throw new Error(`the reference has ${await labValue<number>(p, "window.lab.ghost.length")} records, the run ${await labValue<number>(p, "window.lab.records.length")}`);
+      });
+      const ghost = await labValue<{ from: string; settings: PageSettings; records: EpochRecord[] }>(p, "({ from: window.lab.ghostFrom, settings: window.lab.ghostSettings, records: window.lab.ghost })");
+      must(ghost.from === "worker" && JSON.stringify(ghost.settings) === JSON.stringify({ ...ghost.settings, ...settings }), `the reference ran with ${JSON.stringify(ghost.settings)} (${ghost.from})`);
+      const inNode = nodeRun(settings);
+      const whyGhost = compareRecords(ghost.records, inNode);
+      must(whyGhost === null, `the reference is not the library's run with these settings: ${whyGhost}`);
+      const whyRun = compareRecords(await labValue<EpochRecord[]>(p, "window.lab.records"), inNode);
+      must(whyRun === null, `the article's rules with these settings are not Node's: ${whyRun}`);
+      // One activation per layer, then the link.
+      await p.selectOption("#hidden-1", "relu");
+      await p.waitForTimeout(400);
+      const hash = decodeURIComponent(await labValue<string>(p, "location.hash"));
+      for (const part of ["layers=8,8", "hidden=tanh,relu", "noise=0.3", "points=400", "learningRate=0.1", "epochs=40", "updateBias=true"]) must(hash.includes(part), `the link ${hash} lacks ${part}`);
+      must((await p.inputValue("#hidden")) === "", "the all-layers menu does not say the layers differ");
+      const reopened = await withLab(hash, async (shared) => ({
+        layers: await shared.inputValue("#layers"), noise: await shared.inputValue("#noise"), points: await shared.inputValue("#points"), lr: await shared.inputValue("#lr"),
+        bias: await shared.isChecked("#bias"), hidden: await labValue<string[]>(shared, `Array.from(document.querySelectorAll("#hidden-layers select")).map((s) => s.value)`),
+        neurons: await labValue<number>(shared, `document.querySelectorAll("#neurons option").length`),
+      }));
+      must(reopened.layers === "8, 8" && reopened.noise === "0.3" && reopened.points === "400" && reopened.lr === "0.1" && reopened.bias && reopened.hidden.join() === "tanh,relu",
+        `the link reopens ${JSON.stringify(reopened)}`);
+      must(reopened.neurons === 3, `the neuron view offers ${reopened.neurons - 1} hidden layers, not 2`);
+      return `trained; the reference trained beside it with the same settings, both equal to Node's (${inNode.length} records); ${hash} reopens every control`;
+    }), page);
+
+  await step("lab: pause stops the epochs, One epoch trains exactly one, resume finishes with Node's numbers; the neuron view draws one map per neuron", async () =>
+    withLab("#preset=article&epochs=200&learningRate=0.1", async (p) => {
+      must((await p.inputValue("#neurons")) === "0", `the neuron view starts on ${await p.inputValue("#neurons")}, not hidden layer 1`);
+      await p.click("#train");
+      await p.waitForFunction("window.lab.records.length >= 2 && window.lab.neuronFrames >= 1", undefined, { timeout: 120_000, polling: 50 });
+      await p.click("#pause");
+      await p.waitForFunction(`window.lab.state === "paused"`, undefined, { timeout: 30_000 });
+      const at = await labValue<[number, number]>(p, "[window.lab.epochsDone, window.lab.records.length]");
+      must(at[0] < 201, `paused only at the end (${at[0]} epochs)`);
+      await p.waitForTimeout(1500);
+      const still = await labValue<[number, number]>(p, "[window.lab.epochsDone, window.lab.records.length]");
+      must(still[0] === at[0] && still[1] === at[1], `paused, yet epochs ${at[0]} -> ${still[0]}, records ${at[1]} -> ${still[1]}`);
+      const maps = async (n: number): Promise<void> => {
+        await p.waitForFunction(`window.lab.neuronMaps === ${n} && document.querySelectorAll("#neuron-maps canvas").length === ${n}`, undefined, { timeout: 30_000 }).catch(async () => {
+          throw new Error(`the neuron view has ${await labValue<number>(p, "window.lab.neuronMaps")} maps (${await labValue<number>(p, `document.querySelectorAll("#neuron-maps canvas").length`)} drawn), not ${n}`);
+        });
+      };
+      await maps(25);
+      for (const expected of [at[0] + 1, at[0] + 2]) {
+        await p.click("#step-epoch");
+        await p.waitForFunction(`window.lab.epochsDone === ${expected}`, undefined, { timeout: 30_000 }).catch(async () => {
+          throw new Error(`One epoch: ${await labValue<number>(p, "window.lab.epochsDone")} epochs done, expected ${expected}`);
+        });
+        await p.waitForTimeout(700);
+        const after = await labValue<[number, string]>(p, "[window.lab.epochsDone, window.lab.state]");
+        must(after[0] === expected && after[1] === "paused", `after One epoch: ${after[0]} epochs, state ${after[1]}`);
+      }
+      const frames = await labValue<number>(p, "window.lab.neuronFrames");
+      await p.selectOption("#neurons", "1");
+      await maps(50); // the paused worker answers at once
+      must((await labValue<number>(p, "window.lab.neuronFrames")) > frames, "no new neuron frame for hidden layer 2");
+      await p.click("#resume");
+      must((await labValue<string>(p, "window.lab.state")) === "training", "Resume did not resume");
+      must((await waitIdle(p, 300_000)) === "done", `after Resume: state ${await labValue(p, "window.lab.state")}`);
+      const done = await labValue<number>(p, "window.lab.epochsDone");
+      const why = compareRecords(await labValue<EpochRecord[]>(p, "window.lab.records"), nodeRun({ ...ARTICLE_SETTINGS, epochs: 200, learningRate: 0.1 }));
+      must(done === 201 && why === null, `after Resume: ${done} epochs; ${why ?? "records equal"}`);
+      await p.selectOption("#neurons", "2");
+      await maps(25); // the finished run's worker still answers
+      return `paused at ${at[0]} epochs (nothing moved for 1.5 s), One epoch twice: ${at[0] + 1}, ${at[0] + 2}; resumed to 201 epochs, Node's numbers; neuron view: 25, 50, 25 maps for hidden layers 1, 2, 3`;
+    }), page);
 
   outcomes.push({ name: "lab: no console error, nothing outside the site requested", ok: opened.errors.length === 0 && opened.blocked.length === 0, detail: [`editor usable ${readyMs.toFixed(0)} ms after navigation started`, ...opened.errors, ...opened.blocked].join("\n    ") });
   await opened.close();

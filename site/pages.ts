@@ -63,11 +63,11 @@ export function chapterLinks(chapter: ChapterLink, index: number, chapters: Chap
 export function indexBody(chapters: ChapterLink[]): string {
   const items = chapters.map((c) => `<li><a href="${c.name}.html">${escapeHtml(c.title)}</a><div class="summary">${c.summary}</div><p class="meta">${c.figures} interactive figure${c.figures === 1 ? "" : "s"} · <a href="notebooks/${c.name}.ipynb">notebook</a></p></li>`);
   return `<h1>${escapeHtml(SITE_TITLE)}</h1>
-<p class="lead">A small fully connected network (2-25-50-25-2, sigmoid, squared error) learns to separate scikit-learn's two moons, and every gradient it follows is derived by hand, written in plain TypeScript, and checked. The chapters below are the project's notebooks, executed, with their printed output and their figures (drag, zoom, hover). In the <a href="lab.html">lab</a> you edit the two delta rules yourself, check them against the reference and train with them, in this browser, with nothing to install.</p>
+<p class="lead">A small fully connected network (2-25-50-25-2, sigmoid, squared error) learns to separate scikit-learn's two moons, and every gradient it follows is derived by hand, written in plain TypeScript, and checked. The chapters below are the project's notebooks, executed, with their printed output and their figures (drag, zoom, hover). In the <a href="lab.html">lab</a> you edit the two delta rules or the whole step yourself, or write them from a blank slate, check them against the reference and train with them, in this browser, with nothing to install.</p>
 <h2>Roadmap</h2>
 <ol class="roadmap">
 ${items.join("\n")}
-<li class="lab-entry"><a href="lab.html">The lab</a><p>The delta rules in an editor: <b>Check</b> compares them layer by layer with the library's and with finite differences, <b>Train</b> runs the article's training with them in a Web Worker (the same <code>src/</code> as the notebooks), with live curves and decision boundary. Presets include the broken rules of chapter 6.</p></li>
+<li class="lab-entry"><a href="lab.html">The lab</a><p>The delta rules, or the whole step of chapter 3, in an editor: <b>Check</b> compares them layer by layer with the library's and with finite differences and names the first wrong quantity, <b>Train</b> runs the training with them in a Web Worker (the same <code>src/</code> as the notebooks), with live curves, decision boundary and neuron view, pause and one epoch at a time. Change the layers, activations, noise and number of points as in TensorFlow Playground. Presets include blank rules and a blank step to write, and the broken rules of chapter 6.</p></li>
 </ol>`;
 }
 
@@ -75,15 +75,25 @@ ${items.join("\n")}
 const numberField = (id: string, label: string, attributes: string): string =>
   `<div class="field"><label for="${id}">${label}</label> <input id="${id}" type="number" ${attributes} aria-describedby="${id}-error"><span id="${id}-error" class="field-error" hidden></span></div>`;
 
+/** A text setting, with the place under it where the page says what is wrong with its value. */
+const textField = (id: string, label: string, attributes: string): string =>
+  `<div class="field"><label for="${id}">${label}</label> <input id="${id}" type="text" ${attributes} aria-describedby="${id}-error"><span id="${id}-error" class="field-error" hidden></span></div>`;
+
 export function labBody(): string {
-  return `<h1>The lab: your delta rules, trained here</h1>
-<p class="lead">The two functions below are the delta rules backpropagation runs for every layer (<a href="04-training.html">chapter 4</a>). Edit them, <b>Check</b> them against the library's rules and finite differences, or <b>Train</b> the article's 2-25-50-25-2 network with them; the library's run is the grey ghost. The address bar carries your rule: share the link.</p>
+  return `<h1>The lab: your backpropagation, trained here</h1>
+<p class="lead">The editor holds the two delta rules backpropagation runs for every layer (<a href="04-training.html">chapter 4</a>), or, in <i>step</i> mode, the whole step of <a href="03-model.html">chapter 3</a>. Edit them, or write them from a blank preset, <b>Check</b> them against the library's and finite differences (the check says which quantity of which layer is wrong first), and <b>Train</b> a network with them: the article's 2-25-50-25-2 on the two moons, or your own layers, activations and data. The library's run with the same settings is the grey ghost; <b>Pause</b>, <b>Resume</b> and <b>One epoch</b> work between epochs, and the neuron view shows every neuron of a hidden layer over the plane. The address bar carries your code and settings: share the link.</p>
 <div class="lab">
   <div class="lab-left">
     <div class="toolbar">
+      <label>Editor <select id="mode"><option value="rules">delta rules</option><option value="step">whole step</option></select></label>
       <label>Preset <select id="preset"></select></label>
+    </div>
+    <div class="toolbar">
       <button id="check" type="button" title="Check (Shift+Enter in the editor)" aria-keyshortcuts="Shift+Enter">Check</button>
       <button id="train" type="button" title="Train (Ctrl+Enter, or Cmd+Enter on a Mac)" aria-keyshortcuts="Control+Enter Meta+Enter">Train</button>
+      <button id="pause" type="button" title="Pause the training between epochs" aria-disabled="true">Pause</button>
+      <button id="resume" type="button" title="Resume a paused training" aria-disabled="true">Resume</button>
+      <button id="step-epoch" type="button" title="Train exactly one more epoch, then stay paused" aria-disabled="true">One epoch</button>
       <button id="stop" type="button" title="Stop (Esc)" aria-keyshortcuts="Escape" aria-disabled="true">Stop</button>
     </div>
     <p class="hint">Keys: <kbd>Ctrl</kbd>/<kbd>Cmd</kbd>+<kbd>Enter</kbd> trains, <kbd>Shift</kbd>+<kbd>Enter</kbd> in the editor checks, <kbd>Esc</kbd> stops.</p>
@@ -91,16 +101,24 @@ export function labBody(): string {
     <pre id="error" class="error" hidden></pre>
   </div>
   <div class="lab-right">
-    <fieldset class="settings"><legend>Settings</legend>
+    <fieldset class="settings"><legend>Training</legend>
       ${numberField("lr", "learning rate", 'step="any" min="0.000001" max="10"')}
       ${numberField("epochs", "epochs", 'step="1" min="1" max="10000"')}
       ${numberField("seed", "seed", 'step="1" min="0" max="4294967295"')}
-      <label>hidden activation <select id="hidden"><option value="sigmoid">sigmoid</option><option value="tanh">tanh</option><option value="relu">relu</option></select></label>
       <label><input id="bias" type="checkbox"> train the biases</label>
+    </fieldset>
+    <fieldset class="settings"><legend>Network and data</legend>
+      ${textField("layers", "hidden layers (widths)", 'inputmode="numeric" size="14" spellcheck="false" title="1 to 6 widths separated by commas, each 1 to 200"')}
+      <label>hidden activation <select id="hidden"><option value="sigmoid">sigmoid</option><option value="tanh">tanh</option><option value="relu">relu</option><option value="" disabled>(per layer)</option></select></label>
+      <div id="hidden-layers" class="per-layer" aria-label="each hidden layer's activation"></div>
+      ${numberField("noise", "data noise", 'step="any" min="0" max="1"')}
+      ${numberField("points", "points", 'step="1" min="20" max="10000"')}
     </fieldset>
     <p id="status" class="status" role="status"></p>
     <div id="report" class="report"></div>
   </div>
 </div>
-<div id="live-plot" class="plot"></div>`;
+<div id="live-plot" class="plot"></div>
+<div class="neuron-view"><label>Neuron view <select id="neurons"></select></label> <span class="hint">every neuron's output over the plane, for one hidden layer, redrawn with the figure (TensorFlow Playground's picture)</span>
+<div id="neuron-view"><p id="neuron-legend" class="hint"></p><div id="neuron-maps" class="neuron-maps"></div></div></div>`;
 }

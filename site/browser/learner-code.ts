@@ -7,6 +7,7 @@
  */
 import { transform } from "sucrase";
 import type { DeltaRules } from "../../src/core/delta-rules";
+import type { TrainingStep } from "../../src/core/network";
 import type { CodeError } from "./protocol";
 
 export const LEARNER_FILE = "learner.ts";
@@ -32,12 +33,9 @@ export function runtimeError(e: unknown): CodeError {
   return { phase: "runtime", message: `${err.name}: ${err.message}`, ...(at ?? {}) };
 }
 
-/**
- * Compiles `code`, which must define `myOutputDelta` and `myHiddenDelta`
- * (as in notebook 04), and returns them. Throws a LearnerCodeError.
- */
-export function compileRules(code: string): DeltaRules {
-  if (typeof code !== "string") throw new LearnerCodeError({ phase: "definition", message: `compileRules: code must be a string, got ${typeof code}` });
+/** The learner's TypeScript as JavaScript evaluated in a function returning `names`' values (undefined where not defined). Throws a LearnerCodeError. */
+function evaluate(code: string, names: readonly string[], where: string): Record<string, unknown> {
+  if (typeof code !== "string") throw new LearnerCodeError({ phase: "definition", message: `${where}: code must be a string, got ${typeof code}` });
   let js: string;
   try {
     js = transform(code, { transforms: ["typescript"], disableESTransforms: true }).code;
@@ -47,24 +45,47 @@ export function compileRules(code: string): DeltaRules {
     throw new LearnerCodeError({ phase: "syntax", message: `SyntaxError: ${message}`, ...(loc ? { line: loc.line, column: loc.column + 1 } : {}) });
   }
   // Line 1 of the learner's code stays on line 1: the wrapper's head has no newline.
-  const source =
-    `(function () { "use strict"; ${js}\n;return { output: typeof myOutputDelta === "undefined" ? undefined : myOutputDelta, hidden: typeof myHiddenDelta === "undefined" ? undefined : myHiddenDelta };\n})\n//# sourceURL=${LEARNER_FILE}`;
-  let factory: () => Partial<DeltaRules>;
+  const returned = names.map((n) => `${JSON.stringify(n)}: typeof ${n} === "undefined" ? undefined : ${n}`).join(", ");
+  const source = `(function () { "use strict"; ${js}\n;return { ${returned} };\n})\n//# sourceURL=${LEARNER_FILE}`;
+  let factory: () => Record<string, unknown>;
   try {
-    factory = (0, eval)(source) as () => Partial<DeltaRules>;
+    factory = (0, eval)(source) as () => Record<string, unknown>;
   } catch (e) {
     throw new LearnerCodeError({ phase: "syntax", message: `${(e as Error).name}: ${(e as Error).message}` });
   }
-  let rules: Partial<DeltaRules>;
   try {
-    rules = factory();
+    return factory();
   } catch (e) {
     throw new LearnerCodeError(runtimeError(e));
   }
-  for (const [name, key] of [["myOutputDelta", "output"], ["myHiddenDelta", "hidden"]] as const) {
-    if (typeof rules[key] !== "function") {
-      throw new LearnerCodeError({ phase: "definition", message: `Define ${name} as a function: const ${name}: ${key === "output" ? "OutputDeltaRule = (layer, y) => { ... }" : "HiddenDeltaRule = (layer, next) => { ... }"} (got ${typeof rules[key]})` });
+}
+
+/**
+ * Compiles `code`, which must define `myOutputDelta` and `myHiddenDelta`
+ * (as in notebook 04), and returns them. Throws a LearnerCodeError.
+ */
+export function compileRules(code: string): DeltaRules {
+  const found = evaluate(code, ["myOutputDelta", "myHiddenDelta"], "compileRules");
+  for (const name of ["myOutputDelta", "myHiddenDelta"] as const) {
+    if (typeof found[name] !== "function") {
+      throw new LearnerCodeError({ phase: "definition", message: `Define ${name} as a function: const ${name}: ${name === "myOutputDelta" ? "OutputDeltaRule = (layer, y) => { ... }" : "HiddenDeltaRule = (layer, next) => { ... }"} (got ${typeof found[name]})` });
     }
   }
-  return rules as DeltaRules;
+  return { output: found.myOutputDelta as DeltaRules["output"], hidden: found.myHiddenDelta as DeltaRules["hidden"] };
+}
+
+/**
+ * Compiles `code`, which must define `backpropagationStep(layers, x, y, lr)`
+ * (notebook 03's whole step: forward pass, deltas, update), and returns it.
+ * Throws a LearnerCodeError.
+ */
+export function compileStep(code: string): TrainingStep {
+  const step = evaluate(code, ["backpropagationStep"], "compileStep").backpropagationStep;
+  if (typeof step !== "function") {
+    throw new LearnerCodeError({ phase: "definition", message: `Define backpropagationStep as a function: function backpropagationStep(layers: readonly Layer[], x: Float64Array, y: Float64Array, lr: number) { ... } (got ${typeof step})` });
+  }
+  if (step.length !== 4) {
+    throw new LearnerCodeError({ phase: "definition", message: `backpropagationStep must take the 4 arguments (layers, x, y, lr); yours takes ${step.length}` });
+  }
+  return step as TrainingStep;
 }

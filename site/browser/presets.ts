@@ -1,10 +1,15 @@
 /**
- * What the lab's editor can start from: notebook 04's rules (the article's,
- * written out), and the broken rules notebook 06 trains and checks.
+ * What the lab's editor can start from. Rules mode: notebook 04's rules (the
+ * article's, written out), a blank hidden rule to write, and the broken rules
+ * notebook 06 trains and checks. Step mode: notebook 03's whole step
+ * (`backpropagationStep`), and a skeleton with the forward pass given.
  */
+import type { EditorMode } from "./protocol";
+
 export interface Preset {
   id: string;
   label: string;
+  mode: EditorMode;
   code: string;
 }
 
@@ -38,24 +43,111 @@ const OUTPUT_RULE = outputRule("layer.error[k] = y[k] - o[k];                   
 const NEXT_ROW = "next.weights.row(j);  // row j of the NEXT layer's W";
 const WITH_DERIVATIVE = "layer.delta[j] = sum * layer.activation.derivative(o[j]); // delta_j = error_j · f'(o_j)";
 
+const BLANK_HIDDEN = `const myHiddenDelta: HiddenDeltaRule = (layer, next) => {
+  // Write it: for every neuron j of this layer (j < layer.nNeurons),
+  //   layer.error[j] = Σ_k W_jk · next.delta[k]   with W the NEXT layer's weights: next.weights.row(j)[k]   (-dL/do_j)
+  //   layer.delta[j] = layer.error[j] · f'(o_j)   f'(o_j) is layer.activation.derivative(o[j])               (-dL/dz_j)
+  // Check says which quantity of which layer is wrong first; Train trains it once you like it.
+  const o = layer.lastActivation;
+};
+`;
+
+/** Notebook 03's forward pass, as its step writes it (sigmoid layers). */
+const FORWARD = `  // 1. forward pass: o^(l) = σ(o^(l-1) W^(l) + b^(l)), keeping every layer's output
+  const o: Float64Array[] = [];
+  for (let l = 0; l < layers.length; l++) {
+    const layer = layers[l];
+    const input = l === 0 ? x : o[l - 1];
+    o[l] = new Float64Array(layer.nNeurons);
+    for (let i = 0; i < layer.nInput; i++) {
+      const Wi = layer.weights.row(i); // row i of W: input i's weights to every neuron j
+      for (let j = 0; j < layer.nNeurons; j++) o[l][j] += input[i] * Wi[j]; // z_j = Σ_i input_i W_ij
+    }
+    for (let j = 0; j < layer.nNeurons; j++) o[l][j] = 1 / (1 + Math.exp(-(o[l][j] + layer.bias[j]))); // o_j = σ(z_j + b_j)
+  }`;
+
+const STEP_HEADER = `// The whole SGD step on one sample (notebook 03's backpropagationStep): forward pass, deltas, update.
+// layers[l].weights.row(i) is row i of W (a view: writing it changes W), layers[l].bias is b.
+// Return each layer's delta (-dL/dz): Check compares them, layer by layer, with the library's.
+// Sigmoid layers, as in 03: with tanh or relu hidden layers, use layers[l].activation.fn(z) and .derivative(o).
+`;
+
+/** Notebook 03's backpropagationStep, as its cell has it (bench/learner-step.ts holds the same function; the site check trains both). */
+const LESSON_STEP = `${STEP_HEADER}
+function backpropagationStep(layers: readonly Layer[], x: Float64Array, y: Float64Array, lr: number): Float64Array[] {
+${FORWARD}
+  // 2. output layer: delta_k = (y_k - o_k) · o_k (1 - o_k)
+  const last = layers.length - 1;
+  const delta: Float64Array[] = [];
+  delta[last] = new Float64Array(layers[last].nNeurons);
+  for (let k = 0; k < layers[last].nNeurons; k++) {
+    const ok = o[last][k];
+    delta[last][k] = (y[k] - ok) * (ok * (1 - ok));
+  }
+  // 3. hidden layers, from the back: delta_j = (Σ_k W_jk delta_k) · o_j (1 - o_j), W of the NEXT layer
+  for (let l = last - 1; l >= 0; l--) {
+    const next = layers[l + 1];
+    delta[l] = new Float64Array(layers[l].nNeurons);
+    for (let j = 0; j < layers[l].nNeurons; j++) {
+      const Wj = next.weights.row(j); // row j of the NEXT layer's W
+      let sum = 0;
+      for (let k = 0; k < next.nNeurons; k++) sum += Wj[k] * delta[l + 1][k];
+      const oj = o[l][j];
+      delta[l][j] = sum * (oj * (1 - oj));
+    }
+  }
+  // 4. only now change the weights: W_ij += delta_j · o_i · lr, with o_i the previous layer's output (x for layers[0])
+  for (let l = 0; l < layers.length; l++) {
+    const input = l === 0 ? x : o[l - 1];
+    for (let i = 0; i < layers[l].nInput; i++) {
+      const Wi = layers[l].weights.row(i);
+      for (let j = 0; j < layers[l].nNeurons; j++) Wi[j] += delta[l][j] * input[i] * lr;
+    }
+  }
+  return delta;
+}
+`;
+
+const BLANK_STEP = `${STEP_HEADER}
+function backpropagationStep(layers: readonly Layer[], x: Float64Array, y: Float64Array, lr: number): Float64Array[] {
+${FORWARD}
+  const last = layers.length - 1;
+  const delta: Float64Array[] = layers.map((layer) => new Float64Array(layer.nNeurons));
+  // 2. output layer: delta[last][k] = (y_k - o_k) · f'(o_k), with f'(o) = o (1 - o) for a sigmoid
+  // 3. hidden layers, from the back (l = last - 1 down to 0): delta[l][j] = (Σ_k W_jk delta[l + 1][k]) · f'(o_j),
+  //    W the NEXT layer's weights: layers[l + 1].weights.row(j)[k]
+  // 4. only then the update: W_ij += delta[l][j] · input_i · lr, input = x for layers[0], else o[l - 1]
+  return delta;
+}
+`;
+
 export const PRESETS: readonly Preset[] = [
-  { id: "article", label: "the article's rules", code: `${HEADER}\n${OUTPUT_RULE}\n${hiddenRule(NEXT_ROW, WITH_DERIVATIVE)}` },
+  { id: "article", label: "the article's rules", mode: "rules", code: `${HEADER}\n${OUTPUT_RULE}\n${hiddenRule(NEXT_ROW, WITH_DERIVATIVE)}` },
+  { id: "blank", label: "blank: write the hidden rule", mode: "rules", code: `${HEADER}\n${OUTPUT_RULE}\n${BLANK_HIDDEN}` },
   {
     id: "fprime",
     label: "hidden: f' forgotten (06, 5a)",
+    mode: "rules",
     code: `${HEADER}\n${OUTPUT_RULE}\n${hiddenRule(NEXT_ROW, "layer.delta[j] = sum; // BUG: the f'(o_j) factor is missing")}`,
   },
   {
     id: "sign",
     label: "output: sign flipped (06, 5b)",
+    mode: "rules",
     code: `${HEADER}\n${outputRule("layer.error[k] = o[k] - y[k]; // BUG: this is +dL/do, not -dL/do")}\n${hiddenRule(NEXT_ROW, WITH_DERIVATIVE)}`,
   },
   {
     id: "own-weights",
     label: "hidden: this layer's weights (06, 5c)",
+    mode: "rules",
     code: `${HEADER}\n${OUTPUT_RULE}\n${hiddenRule("layer.weights.row(j); // BUG: this layer's W, not the next one's", WITH_DERIVATIVE)}`,
   },
+  { id: "step", label: "03's whole step", mode: "step", code: LESSON_STEP },
+  { id: "step-blank", label: "blank step: write the deltas and the update", mode: "step", code: BLANK_STEP },
 ];
+
+/** The preset a mode starts from (the article's rules, 03's step). */
+export const firstPreset = (mode: EditorMode): Preset => PRESETS.find((p) => p.mode === mode)!;
 
 export function presetById(id: string): Preset | undefined {
   return PRESETS.find((p) => p.id === id);
