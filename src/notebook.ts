@@ -13,3 +13,4 @@ export { startSweep, sweepWithProgress, type RunningSweep } from "./notebook/swe
 export { RUN_FILE, recordRun, saveRun, loadRun, savedOrLessonRun } from "./node/run-files";
 export { sweep, SharedRecords } from "./node/sweep-pool";
 export { plotlyScript, standaloneHtml } from "./node/plotly-file";
+export { librarySource } from "./notebook/source";
