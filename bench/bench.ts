@@ -400,7 +400,7 @@ function main(): void {
     out.push("|---|---:|---:|---:|---:|");
     out.push(row("TypeScript (the library's step, what `train` runs)", ts));
     out.push(row("TypeScript with a learner-written hidden rule (bench/learner-rule.ts)", learner));
-    out.push(row("TypeScript with notebook 03's whole step as written (bench/learner-step.ts)", learnerStep));
+    out.push(row("TypeScript with notebook 03's whole step as written (tools/shared/learner-step.ts)", learnerStep));
     out.push(row("TypeScript, library's step, with the live figure's frames (lab())", live));
     out.push(row("TypeScript, library's step, live figure + neuron view of layer 1 (50 maps) with every frame", neurons));
     if (deno) out.push(row(`TypeScript on ${denoSummary.note} (the same compiled code)`, denoSummary));

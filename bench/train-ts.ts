@@ -19,14 +19,14 @@ import {
 import { articleData, articleNetwork } from "../src/index";
 import { UsageError, intFlag, parseFlags } from "../tools/shared/cli";
 import { learnerHiddenDelta } from "./learner-rule";
-import { backpropagationStep } from "./learner-step";
+import { backpropagationStep } from "../tools/shared/learner-step";
 import { liveFrames } from "../src/figures/live-figure";
 import { figureBundle } from "../src/notebook/display";
 
 const USAGE = `usage: node build/bench/train-ts.js [--epochs E] [--learner-rule | --learner-step] [--live] [--predict] [--help]
   --epochs E      epochs (E + 1 passes over the 1400 training samples, like the article); default ${DEFAULT_EPOCHS}
   --learner-rule  train with the hidden rule written in plain loops (bench/learner-rule.ts) instead of the library's
-  --learner-step  train with notebook 03's whole step as written (bench/learner-step.ts) instead of the library's
+  --learner-step  train with notebook 03's whole step as written (tools/shared/learner-step.ts) instead of the library's
   --live          build the live figure's frames as lab() does (src/figures/live-figure.ts, at most every 0.4 s) and
                   serialize each as the MIME bundle a kernel sends (JSON of display.ts's figureBundle)
   --neurons L     with --live: also the neuron view of layer L (0 is the first hidden layer) with every frame, serialized the same way

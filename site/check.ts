@@ -32,7 +32,7 @@ import { launchChromium } from "../tools/shared/chromium";
 import { parseCommandLine, repoRoot } from "../tools/shared/cli";
 import type { EpochRecord } from "../src/core/history";
 import { type Candidate, type LabSettings, trainCandidate } from "../src/lab/lab";
-import { backpropagationStep } from "../bench/learner-step";
+import { backpropagationStep } from "../tools/shared/learner-step";
 import { PRESETS } from "./browser/presets";
 import { ARTICLE_SETTINGS, type PageSettings } from "./browser/protocol";
 import { serveStatic } from "./serve";
@@ -550,11 +550,11 @@ async function checkLab(browser: Browser, origin: string, screenshot: string | u
   await step("lab: step mode: 03's step checks right, trains to Node's numbers, and travels in the link; the blank step gets a verdict", async () =>
     withLab("#preset=step&epochs=30", async (p) => {
       must((await p.inputValue("#mode")) === "step", `the editor mode is ${await p.inputValue("#mode")}`);
-      // The preset is notebook 03's cell, as bench/learner-step.ts holds it (test/lab.test.ts keeps that file equal to the cell).
-      const bench = readFileSync(join(repoRoot, "bench", "learner-step.ts"), "utf8");
+      // The preset is notebook 03's cell, as tools/shared/learner-step.ts holds it (test/lab.test.ts keeps that file equal to the cell).
+      const bench = readFileSync(join(repoRoot, "tools", "shared", "learner-step.ts"), "utf8");
       const fromBench = bench.slice(bench.indexOf("function backpropagationStep")).trim();
       const inPage = await labValue<string>(p, "window.lab.code()");
-      must(inPage.slice(inPage.indexOf("function backpropagationStep")).trim() === fromBench, "the step preset is not bench/learner-step.ts's backpropagationStep (notebook 03's cell)");
+      must(inPage.slice(inPage.indexOf("function backpropagationStep")).trim() === fromBench, "the step preset is not tools/shared/learner-step.ts's backpropagationStep (notebook 03's cell)");
       await p.click("#check");
       must((await waitIdle(p, 120_000)) === "done", `Check: state ${await labValue(p, "window.lab.state")}, error ${JSON.stringify(await labValue(p, "window.lab.error"))}`);
       const report = await labValue<{ firstWrong: unknown; exact: boolean; verdict: string }>(p, "({ firstWrong: window.lab.report.firstWrong, exact: window.lab.report.exact, verdict: window.lab.report.verdict })");

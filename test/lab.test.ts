@@ -15,7 +15,7 @@ import { codeOf, describeRun, runFromSaved, savedRunOf } from "../src/lab/runs";
 import { liveFrames, trainingFigure } from "../src/figures/live-figure";
 import { SharedRecords, sweep } from "../src/node/sweep-pool";
 import { runExperiment } from "../src/lab/sweep";
-import { backpropagationStep } from "../bench/learner-step";
+import { backpropagationStep } from "../tools/shared/learner-step";
 import { cellSource, readNotebook } from "../tools/shared/notebook-runner";
 import { repoRoot } from "./helpers";
 import { assertRejects } from "./assert-rejects";
@@ -35,7 +35,7 @@ function notebookStep(): { source: string; step: TrainingStep } {
 
 const code = codeOf; // the code without comments and whitespace, as run records compare rules
 
-test("bench/learner-step.ts is notebook 03's backpropagationStep as committed (the bench and these tests use what learners read)", () => {
+test("tools/shared/learner-step.ts is notebook 03's backpropagationStep as committed (the bench and these tests use what learners read)", () => {
   assert.equal(code(backpropagationStep.toString()).replace(/^function/, ""), code(notebookStep().source).replace(/^function/, "").replace(/:readonlyLayer\[\]|:Float64Array\[\]|:Float64Array|:number/g, ""));
 });
 

@@ -52,18 +52,20 @@ const BLANK_HIDDEN = `const myHiddenDelta: HiddenDeltaRule = (layer, next) => {
 };
 `;
 
-/** Notebook 03's forward pass, as its step writes it (sigmoid layers). */
-const FORWARD = `  // 1. forward pass: o^(l) = σ(o^(l-1) W^(l) + b^(l)), keeping every layer's output
-  const o: Float64Array[] = [];
+/** Notebook 03's forward pass, as its step writes it (sigmoid layers), into each layer's own arrays. */
+const FORWARD = `  // Each layer keeps its output o, its error and its delta (the article's last_activation, error and delta):
+  // the step writes into those arrays instead of making new ones for every sample.
+  // 1. forward pass: o^(l) = σ(o^(l-1) W^(l) + b^(l)), layer by layer
   for (let l = 0; l < layers.length; l++) {
     const layer = layers[l];
-    const input = l === 0 ? x : o[l - 1];
-    o[l] = new Float64Array(layer.nNeurons);
+    const input = l === 0 ? x : layers[l - 1].lastActivation;
+    const o = layer.lastActivation;
+    o.fill(0);
     for (let i = 0; i < layer.nInput; i++) {
       const Wi = layer.weights.row(i); // row i of W: input i's weights to every neuron j
-      for (let j = 0; j < layer.nNeurons; j++) o[l][j] += input[i] * Wi[j]; // z_j = Σ_i input_i W_ij
+      for (let j = 0; j < layer.nNeurons; j++) o[j] += input[i] * Wi[j]; // z_j = Σ_i input_i W_ij
     }
-    for (let j = 0; j < layer.nNeurons; j++) o[l][j] = 1 / (1 + Math.exp(-(o[l][j] + layer.bias[j]))); // o_j = σ(z_j + b_j)
+    for (let j = 0; j < layer.nNeurons; j++) o[j] = 1 / (1 + Math.exp(-(o[j] + layer.bias[j]))); // o_j = σ(z_j + b_j)
   }`;
 
 const STEP_HEADER = `// The whole SGD step on one sample (notebook 03's backpropagationStep): forward pass, deltas, update.
@@ -72,52 +74,52 @@ const STEP_HEADER = `// The whole SGD step on one sample (notebook 03's backprop
 // Sigmoid layers, as in 03: with tanh or relu hidden layers, use layers[l].activation.fn(z) and .derivative(o).
 `;
 
-/** Notebook 03's backpropagationStep, as its cell has it (bench/learner-step.ts holds the same function; the site check trains both). */
+/** Notebook 03's backpropagationStep, as its cell has it (tools/shared/learner-step.ts holds the same function; the site check trains both). */
 const LESSON_STEP = `${STEP_HEADER}
 function backpropagationStep(layers: readonly Layer[], x: Float64Array, y: Float64Array, lr: number): Float64Array[] {
 ${FORWARD}
-  // 2. output layer: delta_k = (y_k - o_k) · o_k (1 - o_k)
-  const last = layers.length - 1;
-  const delta: Float64Array[] = [];
-  delta[last] = new Float64Array(layers[last].nNeurons);
-  for (let k = 0; k < layers[last].nNeurons; k++) {
-    const ok = o[last][k];
-    delta[last][k] = (y[k] - ok) * (ok * (1 - ok));
+  // 2. output layer: error_k = y_k - o_k, delta_k = error_k · o_k (1 - o_k)
+  const out = layers[layers.length - 1];
+  for (let k = 0; k < out.nNeurons; k++) {
+    const ok = out.lastActivation[k];
+    out.error[k] = y[k] - ok;
+    out.delta[k] = out.error[k] * (ok * (1 - ok));
   }
-  // 3. hidden layers, from the back: delta_j = (Σ_k W_jk delta_k) · o_j (1 - o_j), W of the NEXT layer
-  for (let l = last - 1; l >= 0; l--) {
+  // 3. hidden layers, from the back: error_j = Σ_k W_jk delta_k (W of the NEXT layer), delta_j = error_j · o_j (1 - o_j)
+  for (let l = layers.length - 2; l >= 0; l--) {
+    const layer = layers[l];
     const next = layers[l + 1];
-    delta[l] = new Float64Array(layers[l].nNeurons);
-    for (let j = 0; j < layers[l].nNeurons; j++) {
+    const o = layer.lastActivation;
+    for (let j = 0; j < layer.nNeurons; j++) {
       const Wj = next.weights.row(j); // row j of the NEXT layer's W
       let sum = 0;
-      for (let k = 0; k < next.nNeurons; k++) sum += Wj[k] * delta[l + 1][k];
-      const oj = o[l][j];
-      delta[l][j] = sum * (oj * (1 - oj));
+      for (let k = 0; k < next.nNeurons; k++) sum += Wj[k] * next.delta[k];
+      layer.error[j] = sum;
+      layer.delta[j] = sum * (o[j] * (1 - o[j]));
     }
   }
   // 4. only now change the weights: W_ij += delta_j · o_i · lr, with o_i the previous layer's output (x for layers[0])
   for (let l = 0; l < layers.length; l++) {
-    const input = l === 0 ? x : o[l - 1];
-    for (let i = 0; i < layers[l].nInput; i++) {
-      const Wi = layers[l].weights.row(i);
-      for (let j = 0; j < layers[l].nNeurons; j++) Wi[j] += delta[l][j] * input[i] * lr;
+    const layer = layers[l];
+    const input = l === 0 ? x : layers[l - 1].lastActivation;
+    for (let i = 0; i < layer.nInput; i++) {
+      const Wi = layer.weights.row(i);
+      for (let j = 0; j < layer.nNeurons; j++) Wi[j] += layer.delta[j] * input[i] * lr;
     }
   }
-  return delta;
+  return layers.map((layer) => layer.delta);
 }
 `;
 
 const BLANK_STEP = `${STEP_HEADER}
 function backpropagationStep(layers: readonly Layer[], x: Float64Array, y: Float64Array, lr: number): Float64Array[] {
 ${FORWARD}
-  const last = layers.length - 1;
-  const delta: Float64Array[] = layers.map((layer) => new Float64Array(layer.nNeurons));
-  // 2. output layer: delta[last][k] = (y_k - o_k) · f'(o_k), with f'(o) = o (1 - o) for a sigmoid
-  // 3. hidden layers, from the back (l = last - 1 down to 0): delta[l][j] = (Σ_k W_jk delta[l + 1][k]) · f'(o_j),
-  //    W the NEXT layer's weights: layers[l + 1].weights.row(j)[k]
-  // 4. only then the update: W_ij += delta[l][j] · input_i · lr, input = x for layers[0], else o[l - 1]
-  return delta;
+  // Write the rest, into each layer's own arrays (layers[l].error, layers[l].delta), so Check can compare every quantity:
+  // 2. output layer (the last one): error_k = y_k - o_k, delta_k = error_k · f'(o_k), with f'(o) = o (1 - o) for a sigmoid
+  // 3. hidden layers, from the back (l = layers.length - 2 down to 0): error_j = Σ_k W_jk · delta_k of the NEXT layer,
+  //    W the NEXT layer's weights: layers[l + 1].weights.row(j)[k]; delta_j = error_j · f'(o_j)
+  // 4. only then the update: W_ij += delta_j · input_i · lr, input = x for layers[0], else layers[l - 1].lastActivation
+  return layers.map((layer) => layer.delta);
 }
 `;
 
