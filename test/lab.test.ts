@@ -494,3 +494,22 @@ test("startCandidate, stepped epoch by epoch, gives trainCandidate's run; a dive
   while (!(out = nan.next()));
   assert.ok(out.diverged && out.divergence && Number.isNaN(out.divergence.loss) && out.divergence.epoch === 0 && out.divergence.kind === "first epoch");
 });
+
+test("a half-written step (the output layer done, the hidden layers not yet) gets a verdict that points at the first hidden layer to write", () => {
+  const half: TrainingStep = (layers, x, y, lr) => {
+    for (let l = 0; l < layers.length; l++) layers[l].forward(l === 0 ? x : layers[l - 1].lastActivation);
+    const out = layers[layers.length - 1];
+    for (let k = 0; k < out.nNeurons; k++) {
+      const ok = out.lastActivation[k];
+      out.error[k] = y[k] - ok;
+      out.delta[k] = out.error[k] * ok * (1 - ok);
+    }
+    const input = layers[layers.length - 2].lastActivation;
+    for (let i = 0; i < out.nInput; i++) for (let j = 0; j < out.nNeurons; j++) out.weights.row(i)[j] += out.delta[j] * input[i] * lr;
+    return layers.map((layer) => layer.delta);
+  };
+  const check = checkCandidate(half);
+  assert.deepEqual(check.firstWrong, { layer: 2, quantity: "delta" }, "layer 2's error is not written yet (so not compared); its delta, returned, is the first wrong number");
+  assert.match(check.report(), /layers\[2\] \(hidden layer 3 of 3, 50x25\)\n  error \(-dL\/do\)\s+\(not written by your step\)/);
+  assert.match(check.report(), /layers\[3\] \(the output layer, 25x2\) -> output\n  error \(-dL\/do\)\s+yes/);
+});
