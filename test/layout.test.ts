@@ -20,7 +20,7 @@ import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { repoRoot } from "./helpers";
 
-const TOOL_FOLDERS = ["scripts", "jupyter", "bench", "site"];
+const TOOL_FOLDERS = ["scripts", "jupyter", "bench", "site", "lite"];
 
 /** Every .ts file under `dir` (skipping node_modules and separately built front ends with their own package.json). */
 function tsFiles(dir: string): string[] {
