@@ -6,7 +6,7 @@
  * files beside them. Nothing is fetched from outside the folder.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { build as esbuild } from "esbuild";
 import type { EpochRecord } from "../src/core/history";
@@ -108,6 +108,14 @@ export async function buildSite(options: { fromDir?: string; out?: string; repoU
   await bundle(out);
   writeFileSync(join(out, "assets", "reference.json"), JSON.stringify(referenceRun(log)));
 
+  // The runnable notebooks (lite/, docs/lite.md), when built: copied in whole; every chapter then links its notebook there.
+  const liteBuild = join(repoRoot, "lite", "build");
+  const runnable = existsSync(join(liteBuild, ".built"));
+  if (runnable) {
+    cpSync(liteBuild, join(out, "lite"), { recursive: true, filter: (src) => !src.endsWith(".built") });
+    log("site: the runnable notebooks, from lite/build/");
+  } else log("site: lite/build/ is not built (.ci/lite build): the chapters link no runnable notebook");
+
   log("site: pages");
   const rendered = notebooks.map((nb) => ({ nb, chapter: renderNotebook(nb.notebook, nb.name) }));
   const links: ChapterLink[] = rendered.map(({ nb, chapter }) => ({ name: nb.name, title: chapter.title, summary: chapter.summary, figures: chapter.figures }));
@@ -116,7 +124,7 @@ export async function buildSite(options: { fromDir?: string; out?: string; repoU
     copyFileSync(nb.source, join(out, "notebooks", `${nb.name}.ipynb`)); // the notebook as committed, to download and run
     const repoLink = options.repoUrl ? `${options.repoUrl.replace(/\/$/, "")}/blob/main/notebooks/${nb.name}.ipynb` : `notebooks/${nb.name}.ipynb`;
     const lab = nb.name.startsWith("06") ? "lab.html#preset=fprime" : "lab.html";
-    const { top, bottom } = chapterLinks(links[i], i, links, repoLink, lab);
+    const { top, bottom } = chapterLinks(links[i], i, links, repoLink, lab, runnable ? `lite/${nb.name}.html` : undefined);
     const { math, errors } = mathCensus(chapter.body);
     if (errors > 0) log(`  warning: ${nb.name}: KaTeX could not typeset ${errors} expression(s)`);
     const html = page(
@@ -134,7 +142,7 @@ export async function buildSite(options: { fromDir?: string; out?: string; repoU
     summary.chapters.push({ name: nb.name, figures: chapter.figures, math });
     log(`  ${nb.name}.html: ${chapter.figures} figure(s), ${math} math expression(s)`);
   });
-  writeFileSync(join(out, "index.html"), page({ title: "Backpropagation by hand, in TypeScript", body: indexBody(links), active: "index" }, links));
+  writeFileSync(join(out, "index.html"), page({ title: "Backpropagation by hand, in TypeScript", body: indexBody(links, runnable), active: "index" }, links));
   writeFileSync(join(out, "lab.html"), page({ title: "The lab: your delta rules", body: labBody(), scripts: ["assets/lab.js"], mainAttributes: { class: "wide" }, active: "lab" }, links));
 
   summary.totalBytes = sizeOf(out);

@@ -154,10 +154,27 @@ async function checkChapters(browser: Browser, origin: string, site: string): Pr
         })()`);
         ok = r.drawn === r.expected && r.svgs === r.expected && r.failed.length === 0 && r.math === r.expectedMath && r.math > 0 && r.katexErrors === 0 && r.font;
         detail = `${r.svgs}/${r.expected} figures drawn, ${r.math}/${r.expectedMath} math typeset, ${r.katexErrors} KaTeX error(s), KaTeX font ${r.font ? "loaded" : "NOT loaded"}${r.failed.length ? `; ${r.failed.join("; ")}` : ""}`;
+        // With the runnable notebooks in the site (lite/), the chapter links its own notebook there, and that page exists.
+        const run = await labValue<string | null>(page, `document.querySelector("a.run-notebook")?.getAttribute("href") ?? null`);
+        if (existsSync(join(site, "lite"))) {
+          const target = `lite/${name}`;
+          const there = run === target && existsSync(join(site, target));
+          ok &&= there;
+          detail += there ? `; "Run and edit in your browser" -> ${target}` : `; the link to the runnable notebook is ${JSON.stringify(run)}, expected ${target} (a file of the site)`;
+        } else if (run !== null) {
+          ok = false;
+          detail += `; links a runnable notebook (${run}) that the site does not carry`;
+        }
       } else {
         const links = await labValue<number>(page, `document.querySelectorAll("ol.roadmap > li > a").length`);
         ok = links === names.length + 1;
         detail = `roadmap lists ${links} entries (${names.length} chapters + the lab)`;
+        if (existsSync(join(site, "lite"))) {
+          const run = await labValue<string | null>(page, `document.querySelector("p.runnable a")?.getAttribute("href") ?? null`);
+          const there = run === "lite/index.html" && existsSync(join(site, "lite", "index.html"));
+          ok &&= there;
+          detail += there ? "; says the notebooks run in the browser (lite/index.html)" : `; the runnable notebooks' link is ${JSON.stringify(run)}`;
+        }
       }
     } catch (e) {
       ok = false;

@@ -52,18 +52,24 @@ ${(options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}"></scrip
 export const KATEX_HEAD = `<link rel="stylesheet" href="assets/katex/katex.min.css">`;
 
 /** Links above and below a chapter: the notebook it comes from, the lab, the neighbours. */
-export function chapterLinks(chapter: ChapterLink, index: number, chapters: ChapterLink[], notebookUrl: string, labUrl: string): { top: string; bottom: string } {
+export function chapterLinks(chapter: ChapterLink, index: number, chapters: ChapterLink[], notebookUrl: string, labUrl: string, runUrl?: string): { top: string; bottom: string } {
   const prev = chapters[index - 1];
   const next = chapters[index + 1];
-  const top = `<p class="chapter-links"><a href="${escapeHtml(notebookUrl)}">The notebook (${escapeHtml(chapter.name)}.ipynb)</a> · <a href="${escapeHtml(labUrl)}">Try the rules in the lab</a></p>`;
+  const run = runUrl ? `<a class="run-notebook" href="${escapeHtml(runUrl)}">Run and edit in your browser</a> · ` : "";
+  const top = `<p class="chapter-links">${run}<a href="${escapeHtml(notebookUrl)}">The notebook (${escapeHtml(chapter.name)}.ipynb)</a> · <a href="${escapeHtml(labUrl)}">Try the rules in the lab</a></p>`;
   const bottom = `<nav class="prev-next">${prev ? `<a href="${prev.name}.html">← ${escapeHtml(prev.title)}</a>` : "<span></span>"}${next ? `<a href="${next.name}.html">${escapeHtml(next.title)} →</a>` : `<a href="lab.html">The lab →</a>`}</nav>`;
   return { top, bottom };
 }
 
-export function indexBody(chapters: ChapterLink[]): string {
-  const items = chapters.map((c) => `<li><a href="${c.name}.html">${escapeHtml(c.title)}</a><div class="summary">${c.summary}</div><p class="meta">${c.figures} interactive figure${c.figures === 1 ? "" : "s"} · <a href="notebooks/${c.name}.ipynb">notebook</a></p></li>`);
+/** The index's paragraph on the runnable notebooks (lite/, docs/lite.md), when the site carries them. */
+export const RUNNABLE_NOTEBOOKS = `<p class="runnable">Every chapter is also a notebook you can <a href="lite/index.html">run and edit in this browser</a>: JupyterLab's notebook page with a TypeScript kernel that runs in the page itself, nothing to install, no server. Your edits stay in this browser; each notebook offers the lesson's version back and a download that opens unchanged in Jupyter with tslab.</p>`;
+
+export function indexBody(chapters: ChapterLink[], runnable = false): string {
+  const run = (c: ChapterLink) => (runnable ? ` · <a href="lite/${c.name}.html">run and edit</a>` : "");
+  const items = chapters.map((c) => `<li><a href="${c.name}.html">${escapeHtml(c.title)}</a><div class="summary">${c.summary}</div><p class="meta">${c.figures} interactive figure${c.figures === 1 ? "" : "s"} · <a href="notebooks/${c.name}.ipynb">notebook</a>${run(c)}</p></li>`);
   return `<h1>${escapeHtml(SITE_TITLE)}</h1>
 <p class="lead">A small fully connected network (2-25-50-25-2, sigmoid, squared error) learns to separate scikit-learn's two moons, and every gradient it follows is derived by hand, written in plain TypeScript, and checked. The chapters below are the project's notebooks, executed, with their printed output and their figures (drag, zoom, hover). In the <a href="lab.html">lab</a> you edit the two delta rules or the whole step yourself, or write them from a blank slate, check them against the reference and train with them, in this browser, with nothing to install.</p>
+${runnable ? RUNNABLE_NOTEBOOKS : ""}
 <h2>Roadmap</h2>
 <ol class="roadmap">
 ${items.join("\n")}
