@@ -464,7 +464,7 @@ test("a run saved with other data is checked on its own test data when loaded", 
   const saved = JSON.parse(JSON.stringify(savedRunOf(run.network, s, run)));
   const loaded = runFromSaved(saved, "a test run", split);
   assert.equal(loaded.history.last!.accuracy, run.history.last!.accuracy);
-  assert.match(describeRun(loaded), /noise 0\.3, 300 points \(not the lesson's\)/);
+  assert.match(describeRun(loaded), /noise 0\.3, 300 points \(not the article's\)/);
 });
 
 test("blank slates get a verdict, not a crash: an empty hidden rule, an empty step, a half-written rule that throws", () => {

@@ -36,7 +36,7 @@ test("recordRun saves settings, rules with their origin and source, date, histor
   const text = describeRun(loaded);
   assert.match(text, /seed 1/);
   assert.match(text, /output: the library's outputLayerDelta; hidden: your own/);
-  assert.match(text, /not the lesson's/); // 3 epochs
+  assert.match(text, /not the article's/); // 3 epochs
 });
 
 test("recordRun deletes the previous run first, so a failed training leaves nothing to mistake for it", () => {
@@ -92,14 +92,14 @@ test("compareWithLesson throws only for the lesson's settings with the library's
     };
   };
   assert.throws(() => compareWithLesson(fake(0.9, "library")), /should reach at least 97%/);
-  assert.match(compareWithLesson(fake(0.9767, "library")), /97\.67% with the lesson's settings and the library's rules/);
+  assert.match(compareWithLesson(fake(0.9767, "library")), /97\.67% with the article's settings and the library's rules/);
   assert.match(compareWithLesson(fake(0.8783, "own")), /fall short/);
-  assert.match(compareWithLesson(fake(0.9767, "own")), /reproduce the lesson/);
+  assert.match(compareWithLesson(fake(0.9767, "own")), /reproduce the article/);
   assert.match(compareWithLesson(fake(0.5, "library", 10)), /with your settings/);
   // tanh hidden layers are not the lesson's settings: below 97% is no library bug, and describeRun says so.
   assert.match(compareWithLesson(fake(0.9, "library", 1000, "tanh")), /with your settings/);
-  assert.match(describeRun(fake(0.9, "library", 1000, "tanh")), /tanh hidden layers \(not the lesson's\)/);
-  assert.match(compareWithLesson(fake(0.9767, "library", 1000, "sigmoid")), /with the lesson's settings/);
+  assert.match(describeRun(fake(0.9, "library", 1000, "tanh")), /tanh hidden layers \(not the article's\)/);
+  assert.match(compareWithLesson(fake(0.9767, "library", 1000, "sigmoid")), /with the article's settings/);
 });
 
 test("savedOrLessonRun loads a saved run and trains nothing", () => {
@@ -122,7 +122,7 @@ function notebook04Rules(): { output: string; hidden: string } {
   return { output: rule("myOutputDelta", "OutputDeltaRule"), hidden: rule("myHiddenDelta", "HiddenDeltaRule") };
 }
 
-test("LESSON_RULE_FINGERPRINTS are those of 04's committed rules; a run with them says 'the lesson's rules, as written in 04', an edit says 'your own'", () => {
+test("LESSON_RULE_FINGERPRINTS are those of 04's committed rules; a run with them says 'the article's rules, as written in 04', an edit says 'your own'", () => {
   const rules = notebook04Rules();
   assert.deepEqual({ output: ruleFingerprint(rules.output), hidden: ruleFingerprint(rules.hidden) }, LESSON_RULE_FINGERPRINTS);
   const record = (output: string, hidden: string) => ({ output: { origin: "own" as const, source: output }, hidden: { origin: "own" as const, source: hidden } });
@@ -134,11 +134,11 @@ test("LESSON_RULE_FINGERPRINTS are those of 04's committed rules; a run with the
   };
   // Spacing and comments aside (the kernel compiles the cell), the same code is the lesson's.
   const respaced = rules.hidden.replace(/\/\/.*$/gm, "").replace(/ = /g, "=");
-  assert.match(describeRun(fake(record(rules.output, respaced))), /rules:\s+the lesson's rules, as written in 04/);
-  assert.match(compareWithLesson(fake(record(rules.output, rules.hidden))), /the lesson's rules/);
+  assert.match(describeRun(fake(record(rules.output, respaced))), /rules:\s+the article's rules, as written in 04/);
+  assert.match(compareWithLesson(fake(record(rules.output, rules.hidden))), /the article's rules/);
   const edited = rules.hidden.replace(/layer\.delta\[j\] = [^;]*;/, "layer.delta[j] = sum;");
   assert.notEqual(edited, rules.hidden);
-  assert.match(describeRun(fake(record(rules.output, edited))), /output: the lesson's, as written in 04; hidden: your own/);
+  assert.match(describeRun(fake(record(rules.output, edited))), /output: the article's, as written in 04; hidden: your own/);
 });
 
 test("saveRun saves a lab run for notebook 05, with its rules", () => {

@@ -178,8 +178,8 @@ function rulesText(rules: SavedRun["rules"]): string {
   const output = ruleKind("output", rules.output);
   const hidden = ruleKind("hidden", rules.hidden);
   if (output === "library" && hidden === "library") return "the library's outputLayerDelta and hiddenLayerDelta";
-  if (output === "lesson" && hidden === "lesson") return "the lesson's rules, as written in 04";
-  const one = (name: string, kind: string) => (kind === "library" ? `the library's ${name}` : kind === "lesson" ? "the lesson's, as written in 04" : "your own");
+  if (output === "lesson" && hidden === "lesson") return "the article's rules, as written in 04";
+  const one = (name: string, kind: string) => (kind === "library" ? `the library's ${name}` : kind === "lesson" ? "the article's, as written in 04" : "your own");
   return `output: ${one("outputLayerDelta", output)}; hidden: ${one("hiddenLayerDelta", hidden)}`;
 }
 
@@ -202,7 +202,7 @@ export function describeRun(run: Run, now = new Date()): string {
   const s = saved.settings;
   const settings = `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}, biases ${s.updateBias ? "trained" : "fixed"}` +
     hiddenLayersText(s) +
-    (isLessonSettings(s) ? " (the lesson's)" : " (not the lesson's)");
+    (isLessonSettings(s) ? " (the article's)" : " (not the article's)");
   const last = history.last ? formatRecord(history.last) : "nothing recorded";
   const lines = [
     `run:      ${saved.madeBy}, finished ${saved.finishedAt.replace("T", " ").slice(0, 16)} UTC${ago(saved.finishedAt, now)}, trained in ${formatDuration(saved.seconds)}`,
@@ -224,14 +224,14 @@ export function compareWithLesson(run: Run): string {
   const accuracy = history.last?.accuracy ?? NaN;
   const percent = `${(accuracy * 100).toFixed(2)}%`;
   const libraryRules = lessonRules(saved.rules);
-  if (saved.outcome === "diverged") return `This run diverged (see its message); the lesson reaches 97.67%.`;
-  if (!isLessonSettings(saved.settings)) return `Test accuracy ${percent} with your settings; the lesson's settings reach 97.67%.`;
+  if (saved.outcome === "diverged") return `This run diverged (see its message); the article reaches 97.67%.`;
+  if (!isLessonSettings(saved.settings)) return `Test accuracy ${percent} with your settings; the article's settings reach 97.67%.`;
   if (libraryRules && !(accuracy >= 0.97)) {
-    throw new Error(`compareWithLesson: the lesson's settings with the lesson's rules (${rulesText(saved.rules)}) should reach at least 97% test accuracy, got ${percent}: something in src/ is broken`);
+    throw new Error(`compareWithLesson: the article's settings with the article's rules (${rulesText(saved.rules)}) should reach at least 97% test accuracy, got ${percent}: something in src/ is broken`);
   }
-  if (libraryRules) return `Test accuracy ${percent} with the lesson's settings and the ${rulesText(saved.rules).startsWith("the library's") ? "library's" : "lesson's"} rules (the lesson reports 97.67%).`;
-  return `Test accuracy ${percent} with the lesson's settings and your rules (${rulesText(saved.rules)}); the library's rules reach 97.67% with these settings.` +
-    (accuracy >= 0.97 ? " Your rules reproduce the lesson." : " Your rules fall short of the lesson's 97%: check them with the gradient check (notebooks 03 and 06).");
+  if (libraryRules) return `Test accuracy ${percent} with the article's settings and the ${rulesText(saved.rules).startsWith("the library's") ? "library's" : "article's"} rules (the article reports 97.67%).`;
+  return `Test accuracy ${percent} with the article's settings and your rules (${rulesText(saved.rules)}); the library's rules reach 97.67% with these settings.` +
+    (accuracy >= 0.97 ? " Your rules reproduce the article." : " Your rules fall short of the article's 97%: check them with the gradient check (notebooks 03 and 06).");
 }
 
 /** The lesson's network (2-25-50-25-2 sigmoid, or `settings.layers` and `settings.hidden`) with the library's rules, initial weights from `settings.seed`. */

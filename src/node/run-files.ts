@@ -73,6 +73,6 @@ export function savedOrLessonRun(data: Split, progress: TrainOptions = {}, file 
   const s = LESSON_SETTINGS;
   return recordRun(network, s, () => network.train(data.XTrain, data.XTest, data.yTrain, data.yTest, s.learningRate, s.epochs, progress), {
     file,
-    madeBy: "notebook 05 (no saved run was found, so it trained the lesson's)",
+    madeBy: "notebook 05 (no saved run was found, so it trained the article's)",
   });
 }
