@@ -45,7 +45,7 @@ const USAGE = `usage: npm run bench -- [--runs N] [--epochs E] [--no-c] [--no-nu
   --no-c       skip the C version (bench/train.c, needs cc)
   --no-numpy   skip the article's NumPy code (bench/numpy_train.py, needs python3 + numpy)
   --no-sweep   skip timing sweep() on worker threads against one thread (bench/sweep-speedup.ts)
-  --no-browser skip the browser lab's training in headless Chromium against Node (site/bench-browser.ts;
+  --no-browser skip the browser lab's and the browser notebooks' training in headless Chromium against Node (site/bench-browser.ts, lite/;
                needs the built site, npm run site, and /usr/bin/chromium)
   --help       this text
 Writes output/bench.json.`;
@@ -360,6 +360,19 @@ function main(): void {
       sweepResult = lastJsonLine(run(process.execPath, [join(__dirname, "sweep-speedup.js"), "--rounds", String(runs)], what), what);
     }
 
+    // --- the notebooks in the browser: 04's training in the edition's kernel (lite/) against Node, interleaved ---
+    let liteLine: string;
+    if (flags["no-browser"]) liteLine = "skipped (--no-browser)";
+    else if (!existsSync(join(repoRoot, "lite", "build", ".built")) || !existsSync(join(repoRoot, "lite", "build-test", "lite-test.js"))) liteLine = "skipped: the edition is not built (.ci/lite build)";
+    else {
+      log(`notebooks in the browser: 04's 1000-epoch training in the page's kernel and in Node, ${runs} round(s) ...`);
+      const what = "browser-kernel bench";
+      run(process.execPath, [join(repoRoot, "lite", "build-test", "lite-test.js"), "--no-notebooks", "--no-behaviour", "--bench", "--runs", String(runs)], what);
+      const l = JSON.parse(readFileSync(join(repoRoot, "output", "lite", "bench.json"), "utf8")) as { summary: { bench?: string; ratio?: number; nodeSeconds?: number[]; pageSeconds?: number[] }[] };
+      const row = l.summary.find((r) => r.bench !== undefined);
+      liteLine = row?.ratio !== undefined ? `${row.ratio.toFixed(2)}x Node's time (page ${row.pageSeconds!.map((v) => fmt(v, 1)).join(", ")} s, Node ${row.nodeSeconds!.map((v) => fmt(v, 1)).join(", ")} s, interleaved)` : "failed: no bench row in output/lite/bench.json";
+    }
+
     // --- the browser lab: Chromium's Web Worker against Node, interleaved in one process (site/bench-browser.ts) ---
     let browserLine: string;
     const siteWorker = join(repoRoot, "output", "site", "assets", "worker.js");
@@ -428,6 +441,7 @@ function main(): void {
       out.push(`- sweep(): ${sweepResult.runs} trainings of ${sweepResult.epochs} epochs, one thread ${fmt(median(sweepResult.sequential), 2)} s, ${sweepResult.workers} worker threads ${fmt(median(sweepResult.parallel), 2)} s: ${sweepResult.speedup.toFixed(2)}x faster (median over ${sweepResult.rounds} alternating round(s)); same results: ${sweepResult.sameResults}`);
     }
     out.push(`- The browser lab (site/bench-browser.ts): ${browserLine}`);
+    out.push(`- The notebooks in the browser (lite/, 04's 1000-epoch training in the page's kernel against Node): ${liteLine}`);
     out.push(`- Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.cc}, ${machine.platform}`);
     out.push("");
     out.push("| TypeScript predict() (trained net) | rows | median ms/call | us/row |");
