@@ -288,7 +288,7 @@ function writeStatesNotebook(file: string, like: string): void {
   const figure = (title: string, y: string) => code(`show(lineFigure(xs, xs.map((x) => ${y}), { title: "${title}", xTitle: "x", yTitle: "y" }));`);
   const nb = {
     cells: [
-      code(`import { lineFigure } from "./src/index";\nimport { show } from "./src/display";\nconst xs = [0, 1, 2, 3, 4];`),
+      code(`import { lineFigure } from "./src/index";\nimport { show } from "./src/notebook";\nconst xs = [0, 1, 2, 3, 4];`),
       figure("first figure", "x * x"),
       figure("second figure", "Math.sqrt(x)"),
       figure("third figure", "-x"),
