@@ -17,7 +17,7 @@ import type * as PlotlyModule from "plotly.js";
 import type { EpochRecord } from "../../src/core/history";
 import { trainingFigure } from "../../src/figures/live-figure";
 import { Matrix } from "../../src/core/matrix";
-import { type HiddenActivation, LAB_BOUNDS, hiddenLayersText, labSettings } from "../../src/lab/lab";
+import { type HiddenActivation, LAB_BOUNDS, shapeChangesText, labSettings } from "../../src/lab/lab";
 import { PRESETS, firstPreset, presetById } from "./presets";
 import { ARTICLE_SETTINGS } from "./protocol";
 import type { BoundarySetup, CheckReport, CodeError, EditorMode, FromWorker, PageSettings, RulesSource, ToWorker } from "./protocol";
@@ -651,7 +651,7 @@ function scheduleRedraw(): void {
     const b = boundary;
     if (!b) return;
     const figure = trainingFigure({
-      title: `Your ${yours()} (blue, red) and the library's (grey)${hiddenLayersText(settingsOfRun)}`,
+      title: `Your ${yours()} (blue, red) and the library's (grey)${shapeChangesText(settingsOfRun)}`,
       records: status.records,
       reference: status.ghost,
       epochs: settingsOfRun.epochs,

@@ -64,11 +64,11 @@ export function hiddenActivations(settings: Pick<LabSettings, "hidden" | "layers
 }
 
 /**
- * What the settings change in the lesson's network and data, as the lines
+ * What the settings change in the article's network and data, as the lines
  * that describe a run say it (", 2-8-8-2 network, tanh hidden layers, noise
  * 0.3, 500 points"), or "" for the lesson's.
  */
-export function hiddenLayersText(settings: Pick<LabSettings, "hidden" | "layers" | "noise" | "points">): string {
+export function shapeChangesText(settings: Pick<LabSettings, "hidden" | "layers" | "noise" | "points">): string {
   const layers = settings.layers ?? LESSON_SHAPE.layers;
   const acts = hiddenActivations(settings);
   const parts: string[] = [];

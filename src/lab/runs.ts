@@ -8,7 +8,7 @@
  */
 import { DeltaRules, hiddenLayerDelta, outputLayerDelta } from "../core/delta-rules";
 import { articleNetwork } from "./experiment";
-import { LESSON_SETTINGS, type LabSettings, hiddenLayersText, labData } from "./lab";
+import { LESSON_SETTINGS, type LabSettings, shapeChangesText, labData } from "./lab";
 import { EpochRecord, TrainingHistory, formatRecord } from "../core/history";
 import type { Matrix } from "../core/matrix";
 import { NeuralNetwork } from "../core/network";
@@ -170,7 +170,7 @@ export function runFromSaved(value: unknown, where: string, test?: { XTest: Matr
 export function isLessonSettings(settings: RunSettings): boolean {
   const l = LESSON_SETTINGS;
   return settings.learningRate === l.learningRate && settings.epochs === l.epochs && settings.seed === l.seed && settings.updateBias === l.updateBias &&
-    hiddenLayersText(settings) === "";
+    shapeChangesText(settings) === "";
 }
 
 function rulesText(rules: SavedRun["rules"]): string {
@@ -201,7 +201,7 @@ export function describeRun(run: Run, now = new Date()): string {
   const { saved, history } = run;
   const s = saved.settings;
   const settings = `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}, biases ${s.updateBias ? "trained" : "fixed"}` +
-    hiddenLayersText(s) +
+    shapeChangesText(s) +
     (isLessonSettings(s) ? " (the article's)" : " (not the article's)");
   const last = history.last ? formatRecord(history.last) : "nothing recorded";
   const lines = [

@@ -13,7 +13,7 @@
 import { liveFigure, liveProgress } from "./display";
 import { type Figure, classOneScore } from "../figures/figures";
 import { TrainingHistory, formatRecord } from "../core/history";
-import { type Candidate, type LabRun, type LabSettings, describeCandidate, hiddenLayersText, isLibrary, labData, labNetwork, labSettings, trainCandidate } from "../lab/lab";
+import { type Candidate, type LabRun, type LabSettings, describeCandidate, shapeChangesText, isLibrary, labData, labNetwork, labSettings, trainCandidate } from "../lab/lab";
 import { cachedRun, rememberRun } from "../lab/lab-cache";
 import { checkCandidate } from "../lab/lab-check";
 import { liveFrames, liveGrid, trainingFigure } from "../figures/live-figure";
@@ -29,7 +29,7 @@ export interface LabOptions {
 }
 
 const settingsText = (s: LabSettings): string =>
-  `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}${s.updateBias ? ", biases trained" : ""}${hiddenLayersText(s)}`;
+  `learning rate ${s.learningRate}, ${s.epochs} epochs, seed ${s.seed}${s.updateBias ? ", biases trained" : ""}${shapeChangesText(s)}`;
 
 /** The reference run (the library's rules) as a LabRun, from a sweep's result. */
 function referenceFromSweep(result: Awaited<ReturnType<typeof sweep>>[number], s: LabSettings): LabRun {
